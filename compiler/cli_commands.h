@@ -1,0 +1,23 @@
+/// \file
+/// Subcommand registration shared by the cli_*.cpp files.
+#pragma once
+
+#include <ostream>
+
+namespace CLI {
+class App;
+}
+
+namespace felisc::cli {
+
+/// What every subcommand writes to, and the exit code it leaves.
+struct CommandContext {
+  std::ostream& out;
+  std::ostream& err;
+  int exit_code = 0;
+};
+
+/// Adds every subcommand to `app`; each one's callback sets `context.exit_code`.
+void registerCommands(CLI::App& app, CommandContext& context);
+
+}  // namespace felisc::cli

@@ -1,0 +1,12 @@
+#include <CLI/CLI.hpp>
+
+#include "compiler/cli_commands.h"
+
+namespace felisc::cli {
+
+void registerCommands(CLI::App& app, CommandContext& context) {
+  (void)app;
+  (void)context;
+}
+
+}  // namespace felisc::cli

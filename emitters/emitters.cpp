@@ -1,0 +1,2 @@
+// Placeholder translation unit until the first emitter lands.
+namespace felisc::emit {}

@@ -1,0 +1,112 @@
+#include "schema_model/diagnostic.h"
+
+#include <array>
+#include <cstddef>
+#include <string>
+
+namespace felisc::model {
+
+namespace {
+
+constexpr std::array kDiagInfos = {
+#define FELISC_DIAG(ID, SEVERITY, CODE, FORMAT) DiagInfo{Severity::SEVERITY, CODE, FORMAT},
+#include "schema_model/diagnostic_kinds.def"
+#undef FELISC_DIAG
+};
+
+/// The text of line `line` (1-based) of `source`, without its line break.
+std::string_view lineText(std::string_view source, std::uint32_t line) {
+  std::size_t start = 0;
+  for (std::uint32_t current = 1; current < line; ++current) {
+    std::size_t next = source.find('\n', start);
+    if (next == std::string_view::npos) return {};
+    start = next + 1;
+  }
+  std::size_t end = source.find('\n', start);
+  std::string_view text = source.substr(start, end == std::string_view::npos ? source.size() - start : end - start);
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  return text;
+}
+
+/// A caret line that lines up under `text` at 1-based `column`, keeping tabs so
+/// terminals indent both lines alike.
+std::string caretLine(std::string_view text, std::uint32_t column) {
+  std::string caret;
+  for (std::uint32_t i = 1; i < column && i - 1 < text.size(); ++i) caret += text[i - 1] == '\t' ? '\t' : ' ';
+  caret += '^';
+  return caret;
+}
+
+}  // namespace
+
+std::string_view severityName(Severity severity) {
+  switch (severity) {
+    case Severity::Note: return "note";
+    case Severity::Warning: return "warning";
+    case Severity::Error: return "error";
+  }
+  return "error";
+}
+
+const DiagInfo& diagInfo(DiagId id) { return kDiagInfos.at(static_cast<std::size_t>(id)); }
+
+std::string formatMessage(std::string_view format, std::initializer_list<std::string_view> args) {
+  std::string out;
+  out.reserve(format.size() + 32);
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    char c = format[i];
+    if (c == '%' && i + 1 < format.size() && format[i + 1] >= '0' && format[i + 1] <= '9') {
+      auto index = static_cast<std::size_t>(format[i + 1] - '0');
+      if (index < args.size()) out += *(args.begin() + index);
+      ++i;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+void Diagnostics::report(DiagId id, const std::string& file, SourcePos pos,
+                         std::initializer_list<std::string_view> args) {
+  report(id, diagInfo(id).severity, file, pos, args);
+}
+
+void Diagnostics::report(DiagId id, Severity severity, const std::string& file, SourcePos pos,
+                         std::initializer_list<std::string_view> args) {
+  items_.push_back(Diagnostic{id, severity, file, pos, formatMessage(diagInfo(id).format, args)});
+  if (severity == Severity::Error) ++errors_;
+  if (severity == Severity::Warning) ++warnings_;
+}
+
+void Diagnostics::append(const Diagnostics& other) {
+  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  errors_ += other.errors_;
+  warnings_ += other.warnings_;
+}
+
+std::string renderDiagnostic(const Diagnostic& diagnostic, std::string_view source) {
+  std::string out = diagnostic.file.empty() ? std::string("felisc") : diagnostic.file;
+  if (diagnostic.pos.known()) {
+    out += ':' + std::to_string(diagnostic.pos.line) + ':' + std::to_string(diagnostic.pos.column);
+  }
+  out += ": ";
+  out += severityName(diagnostic.severity);
+  out += ": ";
+  out += diagnostic.message;
+  out += " [";
+  out += diagnostic.code();
+  out += "]\n";
+  if (diagnostic.pos.known() && !source.empty()) {
+    std::string_view text = lineText(source, diagnostic.pos.line);
+    if (!text.empty()) {
+      out += "  ";
+      out += text;
+      out += "\n  ";
+      out += caretLine(text, diagnostic.pos.column);
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+}  // namespace felisc::model
