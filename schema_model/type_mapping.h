@@ -46,4 +46,15 @@ class Dialect {
 /// The PostgreSQL dialect (15 and later).
 const Dialect& postgresDialect();
 
+/// A PostgreSQL type as written (`VARCHAR(64)`, `DOUBLE_PRECISION`, `TIMESTAMPTZ`,
+/// `spoly`) in format_type()'s spelling (`character varying(64)`, `double precision`,
+/// `timestamp with time zone`, `spoly`). Names it does not know are lower-cased and
+/// kept as written, with white space normalised.
+std::string canonicalPostgresType(std::string_view type_text);
+/// PostgreSQL's quote_ident(): quotes unless the name is `[a-z_][a-z0-9_]*` and not a
+/// keyword other than an unreserved one; doubles embedded `"`.
+std::string postgresQuoteIdentifier(std::string_view identifier);
+/// A string literal for standard_conforming_strings: `'` doubled, nothing else escaped.
+std::string postgresQuoteLiteral(std::string_view text);
+
 }  // namespace felisc::model
