@@ -146,6 +146,8 @@ struct Constraint {
   bool deferrable = false;
   bool initially_deferred = false;
 
+  std::vector<Annotation> annotations;  ///< votable:utype
+
   SourcePos pos;
 };
 
@@ -165,6 +167,7 @@ struct Index {
   bool unique = false;
   std::string method = "btree";
   std::string predicate;  ///< WHERE clause of a partial index; empty if none
+  std::vector<Annotation> annotations;  ///< votable:utype
   SourcePos pos;
 };
 
