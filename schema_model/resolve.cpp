@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -49,21 +50,65 @@ bool isSerial(const Table& table, const Column& column) {
   return key_columns.size() == 1 && !column.value && !isForeignKeyColumn(table, column.name);
 }
 
-void resolveTable(Table& table, const Dialect& dialect) {
-  if (table.primary_key && table.primary_key->name.empty())
-    table.primary_key->name = makeObjectName(table.name, "", "pkey");
+/// The relation and constraint names taken in the schema so far, to choose names
+/// as PostgreSQL's ChooseRelationName() does: `<name>_<label>`, else with 1, 2, ...
+/// appended to the label until the name is free. Two serial columns can collide
+/// (table `a_b` column `c` and table `a` column `b_c` both want `a_b_c_seq`), and
+/// truncation makes collisions likelier for long names.
+class NameRegistry {
+ public:
+  std::string choose(std::string_view name1, std::string_view name2, std::string_view label,
+                     bool is_constraint) {
+    for (int pass = 0;; ++pass) {
+      const std::string modified_label =
+          pass == 0 ? std::string(label) : std::string(label) + std::to_string(pass);
+      std::string name = makeObjectName(name1, name2, modified_label);
+      if (!relations_.contains(name) && !(is_constraint && constraints_.contains(name))) return name;
+    }
+  }
+  void addRelation(const std::string& name) { relations_.insert(name); }
+  void addConstraint(const std::string& name) { constraints_.insert(name); }
+
+ private:
+  std::set<std::string> relations_;
+  std::set<std::string> constraints_;
+};
+
+void resolveColumns(Table& table, const Dialect& dialect, NameRegistry& names) {
   for (Column& column : table.columns) {
     column.sql_type = dialect.canonicalType(column);
     column.generation = isSerial(table, column) ? Generation::Serial : Generation::None;
     if (column.generation == Generation::Serial) {
       // The default is nextval() of the owned sequence; the serial type stands for it.
       column.sql_default.reset();
-      column.sequence = makeObjectName(table.name, column.name, "seq");
+      column.sequence = names.choose(table.name, column.name, "seq", false);
+      names.addRelation(column.sequence);
     } else {
       column.sql_default = dialect.canonicalDefault(column);
       column.sequence.clear();
     }
   }
+}
+
+/// Resolves one table, registering its names in the order the server creates them
+/// for felisc's script: the serial sequences, the table and its check constraints,
+/// the primary key's index, the unique constraints' indexes, then the indexes.
+void resolveTable(Table& table, const Dialect& dialect, NameRegistry& names) {
+  resolveColumns(table, dialect, names);
+  names.addRelation(table.name);
+  for (const Constraint& constraint : table.constraints)
+    if (constraint.kind == ConstraintKind::Check) names.addConstraint(constraint.name);
+  if (table.primary_key) {
+    if (table.primary_key->name.empty()) table.primary_key->name = names.choose(table.name, "", "pkey", true);
+    names.addRelation(table.primary_key->name);
+    names.addConstraint(table.primary_key->name);
+  }
+  for (const Constraint& constraint : table.constraints) {
+    if (constraint.kind != ConstraintKind::Unique) continue;
+    names.addRelation(constraint.name);
+    names.addConstraint(constraint.name);
+  }
+  for (const Index& index : table.indexes) names.addRelation(index.name);
 }
 
 }  // namespace
@@ -93,7 +138,8 @@ std::string makeObjectName(std::string_view name1, std::string_view name2, std::
 }
 
 void resolveSchema(Schema& schema, const Dialect& dialect) {
-  for (Table& table : schema.tables) resolveTable(table, dialect);
+  NameRegistry names;
+  for (Table& table : schema.tables) resolveTable(table, dialect, names);
 }
 
 }  // namespace felisc::model

@@ -6,7 +6,9 @@
 /// each column's `sql_type`, `sql_default` and `generation` (Felis's
 /// autoincrement rule, §6.4 of the format notes), the primary key's name
 /// (`<table>_pkey`, truncated as PostgreSQL truncates it) and the names of
-/// owned sequences. A model read from a catalog has these facts already.
+/// owned sequences (`<table>_<column>_seq`). Where two such names would collide,
+/// a digit is appended to the label as the server does (`a_b_c_seq1`). A model
+/// read from a catalog has these facts already.
 #pragma once
 
 #include "schema_model/model.h"
