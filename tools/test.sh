@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# THE test command: installs what is missing, builds, starts the throwaway
+# PostgreSQL, and runs every test, twice: a RelWithDebInfo build (build/) and an
+# AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/).
+#
+#   sudo tools/test.sh          (as root on Debian 12; .ci/run runs exactly this)
+#
+# PostgreSQL is started and stopped by CTest's pg_server fixture; a trap stops
+# any cluster left behind, whatever happens. Exits non-zero if anything failed.
+#
+# Environment: SDM_SCHEMAS_DIR (default: ../shared/sdm_schemas beside the
+# checkout), FELISC_JOBS (default: number of cores).
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+jobs="${FELISC_JOBS:-$(nproc)}"
+build="$root/build"
+build_asan="$root/build-asan"
+log_dir="$(mktemp -d /tmp/felisc-test.XXXXXX)"
+
+stop_clusters() {
+  local dir
+  for dir in "$build/pgtest" "$build_asan/pgtest"; do
+    [[ -e "$dir" ]] && "$root/tools/pg-test-cluster.sh" stop "$dir" || true
+  done
+}
+trap 'stop_clusters; rm -rf "$log_dir"' EXIT
+trap 'echo "tools/test.sh: interrupted" >&2; exit 130' INT TERM
+
+if [[ -z "${SDM_SCHEMAS_DIR:-}" && -d "$root/../shared/sdm_schemas" ]]; then
+  SDM_SCHEMAS_DIR="$(cd "$root/../shared/sdm_schemas" && pwd)"
+  export SDM_SCHEMAS_DIR
+fi
+
+results=()  # "status|seconds|name" per step
+failed=0
+tests_passed=0
+tests_failed=0
+
+section() { printf '\n========== %s ==========\n' "$*"; }
+
+# step NAME COMMAND...: runs one step, records its status and time.
+step() {
+  local name="$1" start=$SECONDS status
+  shift
+  section "$name"
+  "$@"
+  status=$?
+  if ((status == 0)); then
+    results+=("ok|$((SECONDS - start))|$name")
+  else
+    results+=("FAILED|$((SECONDS - start))|$name")
+    failed=1
+    echo "---------- FAILED: $name (exit $status)"
+  fi
+  return "$status"
+}
+
+# run_ctest BUILD_DIR: ctest with its counts added to the totals.
+run_ctest() {
+  local dir="$1" log="$log_dir/ctest-$(basename "$1").log" status summary total failures
+  (cd "$dir" && ctest --output-on-failure --timeout 600 -j "$jobs") 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  # "100% tests passed, 0 tests failed out of 42"
+  summary="$(grep -E '[0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)"
+  if [[ -n "$summary" ]]; then
+    failures="$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<<"$summary")"
+    total="$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/' <<<"$summary")"
+    tests_passed=$((tests_passed + total - failures))
+    tests_failed=$((tests_failed + failures))
+  elif ((status == 0)); then
+    echo "tools/test.sh: ctest in $dir ran no test" >&2
+    status=1
+  fi
+  return "$status"
+}
+
+step "1/5 Dependencies (tools/install-deps.sh)" "$root/tools/install-deps.sh" || {
+  echo "tools/test.sh: cannot go on without the dependencies" >&2
+  exit 1
+}
+
+if step "2/5 Build, RelWithDebInfo (build/)" bash -c '
+    set -e
+    cmake -S "$1" -B "$2" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFELISC_SANITIZE=OFF
+    cmake --build "$2" -j "$3"' _ "$root" "$build" "$jobs"; then
+  step "3/5 Tests, RelWithDebInfo (ctest: unit, PostgreSQL, benchmark smoke)" run_ctest "$build"
+fi
+
+if step "4/5 Build, ASan + UBSan (build-asan/)" bash -c '
+    set -e
+    cmake -S "$1" -B "$2" -DCMAKE_BUILD_TYPE=Debug -DFELISC_SANITIZE=ON -DFELISC_BUILD_BENCHMARKS=OFF
+    cmake --build "$2" -j "$3"' _ "$root" "$build_asan" "$jobs"; then
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  step "5/5 Tests, ASan + UBSan (ctest: unit, PostgreSQL)" run_ctest "$build_asan"
+fi
+
+section "Summary"
+for result in "${results[@]}"; do
+  IFS='|' read -r status seconds name <<<"$result"
+  printf '%-7s %5ss  %s\n' "$status" "$seconds" "$name"
+done
+printf 'total time: %ss\n' "$SECONDS"
+if ((failed)); then
+  echo "tools/test.sh: FAILED"
+else
+  echo "tools/test.sh: all steps passed"
+fi
+echo "tests: $tests_passed passed, $tests_failed failed"
+exit "$failed"
