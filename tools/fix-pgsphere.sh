@@ -17,9 +17,18 @@
 # is unchanged (checked below). Idempotent: a script without the blocks is left
 # alone, and a fresh one (after a package reinstall or upgrade) is fixed again.
 #
-# Usage: tools/fix-pgsphere.sh [EXTENSION_DIR]   (default: PostgreSQL 15's)
+# After a repair (or always, with --verify) the result is checked on a throwaway
+# cluster (tools/pg-test-cluster.sh): CREATE EXTENSION pg_sphere, then a query.
+#
+# Usage: tools/fix-pgsphere.sh [--verify] [EXTENSION_DIR]   (default: PostgreSQL 15's)
 set -euo pipefail
 
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+always_verify=0
+if [[ "${1:-}" == --verify ]]; then
+  always_verify=1
+  shift
+fi
 ext_dir="${1:-/usr/share/postgresql/15/extension}"
 script="$ext_dir/pg_sphere--1.2.0.sql"
 original="$script.orig"
@@ -41,11 +50,28 @@ strip_gavo_operators() {
   ' "$1"
 }
 
+# CREATE EXTENSION pg_sphere and a polygon, on a cluster of its own.
+verify() {
+  local cluster="$work/cluster" result
+  chmod 755 "$work"  # the postgres user must reach the cluster directory
+  "$here/pg-test-cluster.sh" start "$cluster" >/dev/null
+  if ! result="$(psql "$(cat "$cluster/conninfo")" -X -q -A -t -v ON_ERROR_STOP=1 \
+    -c "CREATE EXTENSION pg_sphere" -c "SELECT spoly '{(0d,0d),(1d,0d),(1d,1d)}'" 2>&1)"; then
+    "$here/pg-test-cluster.sh" stop "$cluster" >/dev/null
+    echo "fix-pgsphere: CREATE EXTENSION pg_sphere still fails:" >&2
+    echo "$result" >&2
+    return 1
+  fi
+  "$here/pg-test-cluster.sh" stop "$cluster" >/dev/null
+  echo "fix-pgsphere: verified: CREATE EXTENSION pg_sphere works, spoly = $result"
+}
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 strip_gavo_operators "$script" >"$work/fixed.sql"
 if cmp -s "$script" "$work/fixed.sql"; then
   echo "fix-pgsphere: $script has no GAVO DaCHS operators (already fixed)"
+  if ((always_verify)); then verify; fi
   exit 0
 fi
 
@@ -83,3 +109,4 @@ cp "$work/fixed.sql" "$work/install.sql"
 chmod --reference="$original" "$work/install.sql"
 mv -f "$work/install.sql" "$script"
 echo "fix-pgsphere: removed the 2 obsolete GAVO DaCHS operators from $script (original kept as $original)"
+verify
