@@ -391,6 +391,13 @@ std::optional<std::string> numericText(std::string_view text) {
 
 std::string quoted(std::string_view text) { return postgresQuoteLiteral(text); }
 
+/// A numeric constant as ruleutils.c get_const_expr() prints it: bare only when it
+/// starts with a digit and has a decimal point (so it re-parses as numeric).
+std::string numericConstant(const std::string& numeric_text) {
+  if (isAsciiDigit(numeric_text.front()) && numeric_text.find('.') != std::string::npos) return numeric_text;
+  return quoted(numeric_text) + "::numeric";
+}
+
 /// pg_get_expr() of the number literal `literal` as the grammar types it (make_const).
 std::string numberLiteralDefault(const std::string& literal) {
   const bool integral = literal.find_first_of(".eE") == std::string::npos;
@@ -405,10 +412,7 @@ std::string numberLiteralDefault(const std::string& literal) {
   }
   auto numeric = numericText(literal);
   if (!numeric) return literal;
-  // ruleutils.c get_const_expr(): a numeric prints bare only when it starts with a
-  // digit and has a decimal point (so it re-parses as numeric).
-  if (isAsciiDigit(numeric->front()) && numeric->find('.') != std::string::npos) return *numeric;
-  return quoted(*numeric) + "::numeric";
+  return numericConstant(*numeric);
 }
 
 /// int2in/int4in/int8in: an integer with optional blanks around it.
@@ -549,8 +553,7 @@ std::optional<std::string> timestampText(std::string_view text, bool date_only) 
     if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
   }
   if (!rest.empty()) {
-    if (date_only) return std::nullopt;
-    // A zone: ignored for timestamp without time zone.
+    // A zone: ignored for timestamp without time zone and for date.
     if (rest == "z" || rest == "utc") {
       rest = {};
     } else if (rest.front() == '+' || rest.front() == '-') {
@@ -609,11 +612,18 @@ std::string stringLiteralDefault(const std::string& text, const std::string& sql
     auto value = timestampText(text, type == "date");
     if (value) return quoted(*value) + "::" + type;
   } else if (type == "numeric") {
+    // A numeric constant prints bare when it looks like one (as a number literal).
+    const std::string word = lowerAscii(trim(text));
+    if (word == "nan") return "'NaN'::numeric";
+    if (word == "inf" || word == "infinity" || word == "+inf" || word == "+infinity")
+      return "'Infinity'::numeric";
+    if (word == "-inf" || word == "-infinity") return "'-Infinity'::numeric";
     auto value = numericText(text);
-    if (value) return quoted(*value) + "::numeric";
+    if (value) return numericConstant(*value);
   }
-  // Character types keep the text as written; for types felisc cannot normalise
-  // (timestamptz depends on the server's TimeZone) this is a best guess.
+  // Character types keep the text as written. For the types felisc does not
+  // normalise this is a best guess: timestamptz (rendered in the server's TimeZone),
+  // time, interval, json/jsonb, and input styles other than ISO 8601.
   return quoted(text) + "::" + type;
 }
 
