@@ -20,4 +20,7 @@ struct CommandContext {
 /// Adds every subcommand to `app`; each one's callback sets `context.exit_code`.
 void registerCommands(CLI::App& app, CommandContext& context);
 
+/// `felisc inspect`: a live PostgreSQL schema as a Felis file or JSON (cli_inspect.cpp).
+void registerInspect(CLI::App& app, CommandContext& context);
+
 }  // namespace felisc::cli

@@ -5,8 +5,7 @@
 namespace felisc::cli {
 
 void registerCommands(CLI::App& app, CommandContext& context) {
-  (void)app;
-  (void)context;
+  registerInspect(app, context);
 }
 
 }  // namespace felisc::cli

@@ -80,6 +80,8 @@ step "1/5 Dependencies (tools/install-deps.sh)" "$root/tools/install-deps.sh" ||
   echo "tools/test.sh: cannot go on without the dependencies" >&2
   exit 1
 }
+echo "g++ $(g++ -dumpfullversion), $(cmake --version | head -n 1), PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}'), $jobs jobs"
+echo "SDM_SCHEMAS_DIR=${SDM_SCHEMAS_DIR:-(not set)}"
 
 if step "2/5 Build, RelWithDebInfo (build/)" bash -c '
     set -e

@@ -159,6 +159,12 @@ TEST(PgConnection, TryExecReportsWithoutFailing) {
   EXPECT_EQ(syntax.sqlstate, "42601");
   EXPECT_NE(syntax.report.find("at line 3, column 3:\n    SELEC 3;\n    ^\n"), std::string::npos)
       << syntax.report;
+  // Columns count characters, not bytes.
+  const PgOutcome accented = db.tryExec("SELECT '\u00e9t\u00e9' FRM t");
+  EXPECT_NE(accented.report.find("at line 1, column 18:\n  SELECT '\u00e9t\u00e9' FRM t\n" +
+                                 std::string(2 + 17, ' ') + "^\n"),
+            std::string::npos)
+      << accented.report;
   EXPECT_TRUE(db.tryExec("SELECT 1").ok);
 }
 
@@ -190,6 +196,9 @@ TEST(PgServer, WithDatabaseReplacesOnlyTheDatabase) {
   ASSERT_TRUE(connection.ok()) << changed;
   EXPECT_EQ(connection.queryValue("SELECT current_database()"), "template1");
   EXPECT_EQ(connection.queryValue("SELECT current_user"), "postgres");
+  // The format stays that of the fixture's conninfo file.
+  EXPECT_EQ(PgServer::withDatabase("host=127.0.0.1 port=5 user=postgres dbname=postgres", "d1"),
+            "user=postgres host=127.0.0.1 port=5 dbname=d1");
   // Values that need quoting survive.
   EXPECT_NE(PgServer::withDatabase(R"(host=h password='it\'s a b')", "x").find(R"(password='it\'s a b')"),
             std::string::npos);

@@ -48,8 +48,14 @@ std::filesystem::path conninfoFile() {
   return file;
 }
 
-/// A conninfo value in single quotes, as libpq parses it.
+/// A conninfo value as libpq parses it: bare when it can be (so that the result
+/// reads like the fixture's own `host=127.0.0.1 port=N ...`), else in single quotes.
 std::string quoteConninfoValue(std::string_view value) {
+  const bool bare = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '-' || c == '/' ||
+           c == ':' || c == ',';
+  });
+  if (bare) return std::string(value);
   std::string quoted = "'";
   for (char c : value) {
     if (c == '\'' || c == '\\') quoted += '\\';
@@ -82,9 +88,13 @@ std::string describePosition(std::string_view sql, const std::string& position_t
   const std::size_t begin = (line_start == std::string_view::npos || offset == 0) ? 0 : line_start + 1;
   const std::size_t end = std::min(sql.find('\n', offset), sql.size());
   const auto line = std::count(sql.begin(), sql.begin() + static_cast<std::ptrdiff_t>(begin), '\n') + 1;
+  const std::string_view before = sql.substr(begin, offset - begin);
+  const auto column = static_cast<std::size_t>(std::count_if(before.begin(), before.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // count characters, not bytes
+  }));
   std::ostringstream out;
-  out << "at line " << line << ", column " << (offset - begin + 1) << ":\n  "
-      << sql.substr(begin, end - begin) << "\n  " << std::string(offset - begin, ' ') << "^\n";
+  out << "at line " << line << ", column " << column + 1 << ":\n  " << sql.substr(begin, end - begin)
+      << "\n  " << std::string(column, ' ') << "^\n";
   return out.str();
 }
 

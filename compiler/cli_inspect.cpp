@@ -1,0 +1,70 @@
+/// \file
+/// `felisc inspect DB --schema NAME [--format yaml|json] [-o FILE]`: a live
+/// PostgreSQL schema as a Felis file or as the model in JSON.
+///
+/// DB is anything libpq takes: a conninfo string (`host=... dbname=...`), a
+/// `postgresql://` URI, or "" for the PG* environment variables alone; passwords
+/// may also come from PGPASSWORD or ~/.pgpass. DB is never printed, and every
+/// message from the server or libpq has its passwords scrubbed.
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/catalog_reader.h"
+#include "compiler/cli.h"
+#include "compiler/cli_commands.h"
+#include "compiler/cli_output.h"
+#include "emitters/felis_yaml.h"
+#include "emitters/model_json.h"
+
+namespace felisc::cli {
+
+namespace {
+
+struct InspectOptions {
+  std::string database;
+  std::vector<std::string> schemas;
+  std::string format = "yaml";
+  std::string output;
+};
+
+int runInspect(const InspectOptions& options, CommandContext& context) {
+  if (options.format == "yaml" && options.schemas.size() != 1) {
+    context.err << "felisc: error: --format yaml writes one Felis file: give exactly one --schema\n";
+    return kExitUsage;
+  }
+  catalog::CatalogResult result = catalog::readSchemas(options.database, options.schemas);
+  printDiagnostics(result.diagnostics, {}, context.err);
+  if (result.diagnostics.hasErrors()) return kExitUsage;
+  std::string text;
+  if (options.format == "json") {
+    text = result.schemas.size() == 1 ? emit::modelToJson(result.schemas.front())
+                                      : emit::modelsToJson(result.schemas);
+  } else {
+    model::Diagnostics warnings;
+    text = emit::felisYaml(result.schemas.front(), warnings);
+    printDiagnostics(warnings, {}, context.err);
+  }
+  return writeOutput(options.output, text, context.out, context.err) ? kExitOk : kExitUsage;
+}
+
+}  // namespace
+
+void registerInspect(CLI::App& app, CommandContext& context) {
+  auto options = std::make_shared<InspectOptions>();
+  CLI::App* command = app.add_subcommand(
+      "inspect", "Read a live PostgreSQL schema: a Felis file (yaml) or the schema model (json)");
+  command
+      ->add_option("DB", options->database,
+                   "libpq conninfo string or postgresql:// URI; \"\" uses the PG* environment variables")
+      ->required();
+  command->add_option("--schema", options->schemas, "schema to read (repeat for several with --format json)")
+      ->required();
+  command->add_option("--format", options->format, "yaml (a Felis file, the default) or json (the model)")
+      ->check(CLI::IsMember({"yaml", "json"}));
+  command->add_option("-o,--output", options->output, "write to FILE instead of standard output");
+  command->callback([options, &context] { context.exit_code = runInspect(*options, context); });
+}
+
+}  // namespace felisc::cli

@@ -1,0 +1,52 @@
+/// \file
+/// Model equality on what a database can hold.
+///
+/// compareSchemas() says how two models differ, in readable lines such as
+///
+///     table exposure: column foo: type: expected bigint, got integer
+///
+/// It compares the facts a PostgreSQL catalog keeps, and only those:
+///  - names (schema, tables, columns, constraints, indexes, views), as stored;
+///  - column order, `sql_type`, nullability, `sql_default`, generation (serial or
+///    identity) and the owned sequence's name, comments (`description`);
+///  - the primary key (name, columns), constraints by name (kind, columns,
+///    referenced table and columns, ON DELETE / ON UPDATE, deferrable, initially
+///    deferred, check expression), indexes by name (keys, unique, method,
+///    predicate);
+///  - views, only when both models have some: definition, columns, comment,
+///    options, dependencies, indexes;
+///  - owners when both models name one; grants when both models were read from
+///    a catalog (neither has a `source_file`).
+/// It ignores what only a Felis file says: @ids, annotations (UCDs, units, TAP
+/// and VOTable keys), column groups, the schema version, source positions, and
+/// the Felis `datatype`/`length`/`precision`/`value`/`autoincrement`/overrides,
+/// which it sees through `sql_type`, `sql_default` and `generation` instead.
+///
+/// Normalisation: a missing and an empty description are the same (PostgreSQL
+/// drops an empty comment); a primary key column is NOT NULL whatever the file
+/// says (PostgreSQL makes it so); tables, constraints and indexes match by name,
+/// not position. Check constraint, index expression and predicate texts compare
+/// modulo white space, parentheses and the case of unquoted text: a Felis file
+/// holds an expression as written and the catalog as the server renders it, so
+/// `a > 0 AND b < 1` matches `((a > 0) AND (b < 1))`, but casts the server adds
+/// (`(status)::text = 'x'::text`) are reported as differences.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema_model/model.h"
+
+namespace felisc::model {
+
+/// The differences between `expected` and `actual`, one readable line each, in a
+/// deterministic order (schema facts, then tables and views in `expected`'s
+/// order, then the unexpected ones). Empty when they are equal.
+std::vector<std::string> compareSchemas(const Schema& expected, const Schema& actual);
+
+/// The text of a check expression, index expression or predicate reduced for
+/// comparison: no parentheses, white space collapsed, unquoted text lower case.
+std::string normalizeSqlExpression(std::string_view expression);
+
+}  // namespace felisc::model
