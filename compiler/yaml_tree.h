@@ -69,7 +69,9 @@ std::optional<YamlDocument> parseYaml(std::string_view text, const std::string& 
 struct ResolvedScalar {
   enum class Kind : std::uint8_t { Null, Boolean, Integer, Float, String, Timestamp };
   Kind kind = Kind::String;
-  std::string text;          ///< canonical: decimal integer, Python float repr, "true"/"false", the string
+  /// canonical: decimal integer, Python float repr, "true"/"false", the string;
+  /// "null" for Null and the scalar as written for a Timestamp
+  std::string text;
   std::int64_t integer = 0;  ///< Integer (when it fits)
   double real = 0;           ///< Float
   bool boolean = false;      ///< Boolean
@@ -79,6 +81,10 @@ struct ResolvedScalar {
 /// Types a scalar node the way PyYAML's SafeLoader does: only plain scalars are
 /// resolved (quoted and block scalars are strings), an explicit tag wins.
 ResolvedScalar resolveScalar(const YamlNode& node);
+
+/// Whether resolveScalar(node) gives a String, without building its text; a
+/// cheap test for mapping keys (a plain `yes` or `1` key is not the string).
+bool isStringScalar(const YamlNode& node);
 
 /// Python's repr() of a float ("1.5", "1000.0", "1e-07", "inf", "nan").
 std::string pythonFloatRepr(double value);
