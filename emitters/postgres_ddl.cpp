@@ -37,6 +37,13 @@
 ///     both name the same objects.
 /// 12. A timestamp precision above 6 is written as 6, which is what PostgreSQL
 ///     makes of it (with a warning).
+/// 13. A unique constraint on exactly the primary key's columns is not written:
+///     PostgreSQL folds it into the key, and the unnamed key of felis's DDL takes
+///     its name (cdb_* files: `un_exposure_ds` is the key of `exposure`). felisc
+///     names the key so, which gives the catalog of a database felis created. The
+///     same for a unique constraint identical to an earlier one. [resolve.cpp]
+/// 14. Serial sequences and unnamed keys whose names collide get the digit the
+///     server appends (`a_b_c_seq1`), so resolved names are the catalog's.
 #include "emitters/postgres_ddl.h"
 
 #include <string>
@@ -152,8 +159,13 @@ class DdlWriter {
       items.push_back("CONSTRAINT " + ident(name) + " PRIMARY KEY (" + identList(table.primary_key->columns) +
                       ")");
     }
-    for (const Constraint& constraint : table.constraints)
-      if (constraint.kind != ConstraintKind::ForeignKey) items.push_back(tableConstraint(constraint));
+    for (const Constraint& constraint : table.constraints) {
+      // A unique constraint the server would fold into the key or an identical
+      // earlier one is left out: it would vanish silently anyway (choice 13).
+      if (constraint.kind == ConstraintKind::ForeignKey || model::mergedIntoConstraint(table, constraint))
+        continue;
+      items.push_back(tableConstraint(constraint));
+    }
 
     std::string text = "CREATE TABLE " + qualified(table.name) + " (";
     if (items.empty()) {
@@ -209,8 +221,13 @@ class DdlWriter {
       comment(lines, "TABLE " + table_name, table.description);
       for (const Column& column : table.columns)
         comment(lines, "COLUMN " + table_name + "." + ident(column.name), column.description);
-      for (const Constraint& constraint : table.constraints)
+      for (const Constraint& constraint : table.constraints) {
+        // A folded constraint's description lands on the key when the key took its
+        // name (as in a database felis created); otherwise there is nothing to hold it.
+        auto merged = model::mergedIntoConstraint(table, constraint);
+        if (merged && *merged != constraint.name) continue;
         comment(lines, "CONSTRAINT " + ident(constraint.name) + " ON " + table_name, constraint.description);
+      }
       for (const Index& index : table.indexes)
         comment(lines, "INDEX " + ident(schema_name_) + "." + ident(index.name), index.description);
     }

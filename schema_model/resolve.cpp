@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace felisc::model {
 
@@ -74,6 +75,24 @@ class NameRegistry {
   std::set<std::string> constraints_;
 };
 
+/// Whether PostgreSQL folds two index constraints into one (transformIndexConstraints
+/// in parse_utilcmd.c): the same columns in the same order, the same deferrability.
+bool sameIndex(const std::vector<std::string>& columns, bool deferrable, bool initially_deferred,
+               const Constraint& other) {
+  return other.kind == ConstraintKind::Unique && other.columns == columns && other.deferrable == deferrable &&
+         other.initially_deferred == initially_deferred;
+}
+
+/// The name the server gives an unnamed primary key: the name of the first unique
+/// constraint folded into it, else `<table>_pkey` made unique in the schema.
+std::string primaryKeyName(const Table& table, NameRegistry& names) {
+  for (const Constraint& constraint : table.constraints)
+    if (!table.primary_key->columns.empty() &&
+        sameIndex(table.primary_key->columns, false, false, constraint))
+      return constraint.name;
+  return names.choose(table.name, "", "pkey", true);
+}
+
 void resolveColumns(Table& table, const Dialect& dialect, NameRegistry& names) {
   for (Column& column : table.columns) {
     column.sql_type = dialect.canonicalType(column);
@@ -99,12 +118,12 @@ void resolveTable(Table& table, const Dialect& dialect, NameRegistry& names) {
   for (const Constraint& constraint : table.constraints)
     if (constraint.kind == ConstraintKind::Check) names.addConstraint(constraint.name);
   if (table.primary_key) {
-    if (table.primary_key->name.empty()) table.primary_key->name = names.choose(table.name, "", "pkey", true);
+    if (table.primary_key->name.empty()) table.primary_key->name = primaryKeyName(table, names);
     names.addRelation(table.primary_key->name);
     names.addConstraint(table.primary_key->name);
   }
   for (const Constraint& constraint : table.constraints) {
-    if (constraint.kind != ConstraintKind::Unique) continue;
+    if (constraint.kind != ConstraintKind::Unique || mergedIntoConstraint(table, constraint)) continue;
     names.addRelation(constraint.name);
     names.addConstraint(constraint.name);
   }
@@ -112,6 +131,24 @@ void resolveTable(Table& table, const Dialect& dialect, NameRegistry& names) {
 }
 
 }  // namespace
+
+std::optional<std::string> mergedIntoConstraint(const Table& table, const Constraint& constraint) {
+  if (constraint.kind != ConstraintKind::Unique || constraint.columns.empty()) return std::nullopt;
+  // The server keeps the primary key first, then the first of identical others.
+  if (table.primary_key && sameIndex(table.primary_key->columns, false, false, constraint)) {
+    if (!table.primary_key->name.empty()) return table.primary_key->name;
+    // Unresolved: the key will take the name of the first such constraint.
+    for (const Constraint& first : table.constraints)
+      if (sameIndex(table.primary_key->columns, false, false, first)) return first.name;
+  }
+  for (const Constraint& earlier : table.constraints) {
+    if (&earlier == &constraint) break;
+    if (sameIndex(constraint.columns, constraint.deferrable, constraint.initially_deferred, earlier) &&
+        !mergedIntoConstraint(table, earlier))
+      return earlier.name;
+  }
+  return std::nullopt;
+}
 
 std::string makeObjectName(std::string_view name1, std::string_view name2, std::string_view label) {
   // src/backend/commands/indexcmds.c makeObjectName(): an empty name2 or label is

@@ -9,7 +9,17 @@
 /// owned sequences (`<table>_<column>_seq`). Where two such names would collide,
 /// a digit is appended to the label as the server does (`a_b_c_seq1`). A model
 /// read from a catalog has these facts already.
+///
+/// A unique constraint on exactly the primary key's columns is folded into the key
+/// by PostgreSQL when both are in one CREATE TABLE, and an unnamed key takes the
+/// unique constraint's name (cdb_* files do this: `un_exposure_ds`). Resolution
+/// names the key so, and mergedIntoConstraint() tells which constraints the
+/// database does not hold on their own.
 #pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "schema_model/model.h"
 #include "schema_model/type_mapping.h"
@@ -18,6 +28,14 @@ namespace felisc::model {
 
 /// Resolves every table of `schema` for `dialect`. Idempotent.
 void resolveSchema(Schema& schema, const Dialect& dialect);
+
+/// The name of the constraint PostgreSQL folds `constraint` into when the table is
+/// created in one CREATE TABLE: for a unique constraint with exactly the columns
+/// (same order) of the primary key, the key; for one identical to an earlier unique
+/// constraint (same columns, same deferrability), that one. nullopt when the
+/// constraint stands on its own (always for foreign keys and checks). The database
+/// has no constraint under the folded one's name, unless the key took it.
+std::optional<std::string> mergedIntoConstraint(const Table& table, const Constraint& constraint);
 
 /// PostgreSQL's makeObjectName(): `<name1>_<name2>_<label>` truncated to fit
 /// 63 bytes the way the server does it (used for `_pkey` and `_seq` names).

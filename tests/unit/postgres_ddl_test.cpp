@@ -309,5 +309,34 @@ TEST(PostgresDdl, Deterministic) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(createSchemaSql(schema), first);
 }
 
+TEST(PostgresDdl, UniqueConstraintsTheServerWouldFoldAreLeftOut) {
+  Table table =
+      makeTable("exposure", {makeColumn("day_obs", FelisType::Int), makeColumn("seq_num", FelisType::Int)});
+  table.primary_key = model::PrimaryKey{"", {"day_obs", "seq_num"}, {}};
+  Constraint same;
+  same.kind = ConstraintKind::Unique;
+  same.name = "un_exposure_ds";
+  same.columns = {"day_obs", "seq_num"};
+  same.description = "lands on the key";
+  Constraint twin = same;
+  twin.name = "twin";
+  twin.description = "lost";
+  Constraint reordered = same;
+  reordered.name = "un_exposure_sd";
+  reordered.columns = {"seq_num", "day_obs"};
+  reordered.description = "kept";
+  table.constraints = {same, twin, reordered};
+  EXPECT_EQ(createSchemaSql(resolvedSchema("s", {table}), options(false, false)),
+            "CREATE TABLE s.exposure (\n"
+            "    day_obs integer,\n"
+            "    seq_num integer,\n"
+            "    CONSTRAINT un_exposure_ds PRIMARY KEY (day_obs, seq_num),\n"
+            "    CONSTRAINT un_exposure_sd UNIQUE (seq_num, day_obs)\n"
+            ");\n"
+            "\n"
+            "COMMENT ON CONSTRAINT un_exposure_ds ON s.exposure IS 'lands on the key';\n"
+            "COMMENT ON CONSTRAINT un_exposure_sd ON s.exposure IS 'kept';\n");
+}
+
 }  // namespace
 }  // namespace felisc::emit

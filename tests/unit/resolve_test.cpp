@@ -275,5 +275,68 @@ TEST(ResolveNames, ATableOrIndexNameTakesTheKeyName) {
   EXPECT_EQ(schema.tables[1].primary_key->name, "t_pkey1");
 }
 
+// ---------------------------------------------------------------------------
+// Unique constraints PostgreSQL folds into the key or into an identical one
+// (measured on PostgreSQL 15.18: an unnamed key takes the unique constraint's name).
+
+Constraint unique(std::string name, std::vector<std::string> columns, bool deferrable = false) {
+  Constraint constraint;
+  constraint.kind = ConstraintKind::Unique;
+  constraint.name = std::move(name);
+  constraint.columns = std::move(columns);
+  constraint.deferrable = deferrable;
+  return constraint;
+}
+
+TEST(ResolveMerged, KeyTakesTheNameOfAUniqueConstraintOnItsColumns) {
+  Table table =
+      makeTable("exposure", {makeColumn("day_obs", FelisType::Int), makeColumn("seq_num", FelisType::Int)},
+                {"day_obs", "seq_num"});
+  table.constraints = {unique("un_ba", {"seq_num", "day_obs"}), unique("un_ds", {"day_obs", "seq_num"}),
+                       unique("un_ds_twin", {"day_obs", "seq_num"}),
+                       unique("un_ds_deferrable", {"day_obs", "seq_num"}, true)};
+  EXPECT_EQ(mergedIntoConstraint(table, table.constraints[1]), "un_ds");  // unresolved: the first twin's name
+  const Table done = resolved(table);
+  EXPECT_EQ(done.primary_key->name, "un_ds");
+  EXPECT_EQ(mergedIntoConstraint(done, done.constraints[0]), std::nullopt);  // another column order
+  EXPECT_EQ(mergedIntoConstraint(done, done.constraints[1]), "un_ds");       // the key now has its name
+  EXPECT_EQ(mergedIntoConstraint(done, done.constraints[2]), "un_ds");
+  EXPECT_EQ(mergedIntoConstraint(done, done.constraints[3]), std::nullopt);  // deferrable: its own index
+}
+
+TEST(ResolveMerged, IdenticalUniqueConstraintsFoldIntoTheFirst) {
+  Table table = makeTable("t", {makeColumn("a", FelisType::Int), makeColumn("b", FelisType::Int)}, {});
+  table.constraints = {unique("u1", {"a"}), unique("u2", {"a"}),       unique("u3", {"a", "b"}),
+                       unique("u4", {"a"}), unique("u5", {"a"}, true), unique("u6", {"a"}, true),
+                       unique("empty", {})};
+  EXPECT_EQ(mergedIntoConstraint(table, table.constraints[0]), std::nullopt);
+  EXPECT_EQ(mergedIntoConstraint(table, table.constraints[1]), "u1");
+  EXPECT_EQ(mergedIntoConstraint(table, table.constraints[2]), std::nullopt);
+  EXPECT_EQ(mergedIntoConstraint(table, table.constraints[3]), "u1");
+  EXPECT_EQ(mergedIntoConstraint(table, table.constraints[4]), std::nullopt);
+  EXPECT_EQ(mergedIntoConstraint(table, table.constraints[5]), "u5");
+  EXPECT_EQ(mergedIntoConstraint(table, table.constraints[6]), std::nullopt);
+}
+
+TEST(ResolveMerged, OtherKindsNeverFold) {
+  Table table = makeTable("t", {makeColumn("a", FelisType::Int)}, {"a"});
+  Constraint fk;
+  fk.kind = ConstraintKind::ForeignKey;
+  fk.name = "fk";
+  fk.columns = {"a"};
+  table.constraints = {fk};
+  EXPECT_EQ(mergedIntoConstraint(table, table.constraints[0]), std::nullopt);
+  EXPECT_EQ(resolved(table).primary_key->name, "t_pkey");
+}
+
+TEST(ResolveMerged, AFoldedNameIsNotTakenInTheSchema) {
+  // u2 never exists in the database, so an unnamed key elsewhere may be called so.
+  Table first = makeTable("t", {makeColumn("a", FelisType::Int)}, {});
+  first.constraints = {unique("u1", {"a"}), unique("u_pkey", {"a"})};
+  Schema schema = schemaOf({first, makeTable("u", {makeColumn("id", FelisType::Int)}, {"id"})});
+  resolveSchema(schema, postgresDialect());
+  EXPECT_EQ(schema.tables[1].primary_key->name, "u_pkey");
+}
+
 }  // namespace
 }  // namespace felisc::model
