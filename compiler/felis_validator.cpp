@@ -619,6 +619,11 @@ void Validator::checkRelationNamespace() {
   // PostgreSQL keeps tables, indexes and the indexes behind unique and primary
   // key constraints in one namespace per schema (pg_class). Collisions of two
   // tables, two indexes or two constraints are reported by their own rules.
+  // Relations are listed in the order felisc's DDL creates them (resolve.cpp):
+  // per table, the table, its primary key, its unique constraints, its indexes.
+  // A primary key is unnamed: the server names it `<table>_pkey`, or picks
+  // `<table>_pkey1`, ... when that is taken, so it only collides with a named
+  // relation created after it.
   enum class Kind { Table, PrimaryKey, Unique, Index };
   struct Relation {
     Kind kind;
@@ -653,7 +658,7 @@ void Validator::checkRelationNamespace() {
     if (inserted) continue;
     const Relation& first = relations[it->second];
     const Relation& second = relations[r];
-    if (first.kind == second.kind && first.kind != Kind::PrimaryKey) continue;
+    if (first.kind == second.kind || second.kind == Kind::PrimaryKey) continue;
     static constexpr std::string_view kKindNames[] = {"table", "primary key", "unique constraint", "index"};
     diag_.report(DiagId::err_relation_name_collision, second.pos,
                  {kKindNames[static_cast<int>(second.kind)], second.name, first.description});
