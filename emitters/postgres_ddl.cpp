@@ -24,8 +24,8 @@
 ///  7. Index `expressions` are SQL expressions (felis reads each as a column name,
 ///     so a real expression fails).
 ///  8. The primary key is named explicitly with the name PostgreSQL would give it
-///     (`<table>_pkey`, truncated as the server truncates), so the DDL states
-///     what the catalog will hold.
+///     (`<table>_pkey`, truncated as the server truncates, or see 13), so the DDL
+///     states what the catalog will hold.
 ///  9. Order is the file's, always: tables, then all foreign keys as ALTER TABLE
 ///     (felis sorts tables into FK layers and emits indexes, constraint comments
 ///     and cycle-breaking FKs in a nondeterministic set order). Adding every FK
@@ -44,6 +44,9 @@
 ///     same for a unique constraint identical to an earlier one. [resolve.cpp]
 /// 14. Serial sequences and unnamed keys whose names collide get the digit the
 ///     server appends (`a_b_c_seq1`), so resolved names are the catalog's.
+/// 15. Types are written in format_type()'s spelling (`character varying(64)`,
+///     `double precision`, `bigserial`), as pg_dump writes them, so the script and
+///     the catalog read the same (felis: `VARCHAR(64)`, `FLOAT`, `BIGSERIAL`).
 #include "emitters/postgres_ddl.h"
 
 #include <string>
