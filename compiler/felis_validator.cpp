@@ -290,6 +290,11 @@ void Validator::checkColumn(const model::Table& table, const model::Column& colu
   if (column.value && column.autoincrement == true)
     diag_.report(DiagId::err_value_with_autoincrement, site.at("value"), {name()});
   if (column.value) checkValue(table, column, site);
+  // felis checks units with astropy (not here), and that only one unit key is set.
+  const model::Annotation* fits_unit = findAnnotation(column.annotations, "fits:tunit");
+  const model::Annotation* ivoa_unit = findAnnotation(column.annotations, "ivoa:unit");
+  if (fits_unit && ivoa_unit && !fits_unit->value.text.empty() && !ivoa_unit->value.text.empty())
+    diag_.report(DiagId::err_both_units, site.at("ivoa:unit"), {name()});
   if (options_.checks.redundant_datatypes) checkRedundantDatatypes(column, site);
 }
 
