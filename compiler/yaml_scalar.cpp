@@ -3,7 +3,7 @@
 /// resolvers of yaml/resolver.py (hand-written matchers for its regular
 /// expressions, no std::regex) and the value construction of yaml/constructor.py.
 ///
-/// Where PyYAML itself would fail while constructing a value (e.g. `0b_`, `._`,
+/// Where PyYAML itself would fail while constructing a value (e.g. `0b_`,
 /// `!!int abc`, a plain `=` or `<<` used as a value), the scalar is given back as
 /// a String: callers that care look at the tag and text and report it.
 
@@ -98,17 +98,18 @@ bool matchSpecial(std::string_view rest, std::string_view lower, std::string_vie
 
 /// PyYAML's float regex:
 ///   [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-///   | \.[0-9_]+(?:[eE][-+][0-9]+)?
+///   | \.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
 ///   | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
 ///   | [-+]?\.(?:inf|Inf|INF)
 ///   | \.(?:nan|NaN|NAN)
+/// That is PyYAML 6.0's; the older form often quoted, `\.[0-9_]+`, also matched `._`.
 bool matchFloat(std::string_view s) {
   if (s.empty()) return false;
   if (s[0] == '.') {
     std::string_view rest = s.substr(1);
     if (matchSpecial(rest, "inf", "Inf", "INF") || matchSpecial(rest, "nan", "NaN", "NAN")) return true;
-    std::size_t end = skipWhile(s, 1, isDigitOrUnderscore);
-    return end > 1 && matchExponentToEnd(s, end);
+    if (s.size() < 2 || !isDigit(s[1])) return false;
+    return matchExponentToEnd(s, skipWhile(s, 2, isDigitOrUnderscore));
   }
   std::size_t pos = (s[0] == '-' || s[0] == '+') ? 1 : 0;
   if (pos < s.size() && s[pos] == '.') return matchSpecial(s.substr(pos + 1), "inf", "Inf", "INF");
@@ -438,7 +439,7 @@ bool parsePythonFloat(std::string_view s, double& value) {
   return error == std::errc();
 }
 
-/// construct_yaml_float. False where Python would raise (e.g. `._`).
+/// construct_yaml_float. False where Python would raise (e.g. `!!float abc`).
 bool constructFloat(std::string_view text, ResolvedScalar& out) {
   std::string value = toLower(withoutUnderscores(text));
   if (value.empty()) return false;
@@ -569,7 +570,7 @@ bool isStringScalar(const YamlNode& node) {
   if (node.kind != YamlNode::Kind::Scalar) return false;
   if (usesImplicitResolvers(node)) {
     Implicit implicit = classifyPlain(node.value);
-    // A number PyYAML cannot construct (`0b_`, `._`) is left as a String too.
+    // A number PyYAML cannot construct (`0b_`, `0x_`) is left as a String too.
     if (implicit == Implicit::Int || implicit == Implicit::Float)
       return resolveScalar(node).kind == ResolvedScalar::Kind::String;
     return implicit == Implicit::String;
