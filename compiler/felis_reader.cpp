@@ -480,13 +480,18 @@ Fields Reader::collect(const YamlNode& mapping, std::span<const KeySpec> specs) 
     bool alias = false;
     // Felis keys are words that YAML 1.1 never types as anything but strings,
     // so comparing the text is enough; a tagged key never matches.
-    if (key.kind == YamlNode::Kind::Scalar && key.tag.empty()) {
+    if (key.kind == YamlNode::Kind::Scalar && key.tag.empty() && !key.value.empty()) {
+      // This runs for every key of the file: compare the first byte before the rest.
+      const std::string_view text = key.value;
+      auto same = [&](std::string_view candidate) {
+        return candidate.size() == text.size() && candidate[0] == text[0] && candidate == text;
+      };
       for (const KeySpec& spec : specs) {
-        if (key.value == spec.name) {
+        if (same(spec.name)) {
           match = &spec;
           break;
         }
-        if (!spec.alias.empty() && key.value == spec.alias) {
+        if (!spec.alias.empty() && same(spec.alias)) {
           match = &spec;
           alias = true;
           break;

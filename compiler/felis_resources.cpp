@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "compiler/source_file.h"
@@ -210,6 +211,7 @@ void applyColumnRefs(model::Schema& schema, SchemaSite& site, const std::vector<
                      DiagnosticBuffer& diagnostics, std::vector<SourceText>& other_sources,
                      model::Diagnostics& resource_diagnostics) {
   ResourceLoader loader(options, base_directory, context, diagnostics, other_sources, resource_diagnostics);
+  std::map<const model::Table*, std::unordered_map<std::string_view, const model::Column*>> column_index;
   // One report per place in the file, however many columns sit under it.
   std::set<std::pair<std::uint32_t, std::uint32_t>> reported;
   auto reportOnce = [&](DiagId id, model::SourcePos pos, std::initializer_list<std::string_view> args) {
@@ -230,7 +232,15 @@ void applyColumnRefs(model::Schema& schema, SchemaSite& site, const std::vector<
       reportOnce(DiagId::err_resource_table, request.ref_table_pos, {request.ref_table, request.resource});
       continue;
     }
-    const model::Column* ref_column = ref_table->findColumn(request.ref_name);
+    // Resource tables are wide (drp_base Object: 1000+ columns) and files copy
+    // most of them: look columns up by name through an index built once.
+    auto& by_name = column_index[ref_table];
+    if (by_name.empty()) {
+      by_name.reserve(ref_table->columns.size());
+      for (const model::Column& column : ref_table->columns) by_name.try_emplace(column.name, &column);
+    }
+    auto found = by_name.find(request.ref_name);
+    const model::Column* ref_column = found == by_name.end() ? nullptr : found->second;
     if (ref_column == nullptr) {
       diagnostics.report(DiagId::err_resource_column, request.pos,
                          {request.ref_name, request.ref_table, request.resource});

@@ -218,6 +218,7 @@ class Validator {
   const ReadOptions& options_;
   DiagnosticBuffer& diag_;
   IdMap ids_;
+  std::unordered_map<std::string_view, std::size_t> column_names_;
 };
 
 void Validator::run() {
@@ -255,7 +256,9 @@ void Validator::checkTableNames() {
 void Validator::checkColumns(std::size_t t) {
   const model::Table& table = schema_.tables[t];
   const TableSite& site = site_.tables[t];
-  std::unordered_map<std::string_view, std::size_t> seen;
+  // One map for every table: clear() keeps its buckets.
+  std::unordered_map<std::string_view, std::size_t>& seen = column_names_;
+  seen.clear();
   seen.reserve(table.columns.size());
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     const model::Column& column = table.columns[c];
@@ -291,10 +294,14 @@ void Validator::checkColumn(const model::Table& table, const model::Column& colu
     diag_.report(DiagId::err_value_with_autoincrement, site.at("value"), {name()});
   if (column.value) checkValue(table, column, site);
   // felis checks units with astropy (not here), and that only one unit key is set.
-  const model::Annotation* fits_unit = findAnnotation(column.annotations, "fits:tunit");
-  const model::Annotation* ivoa_unit = findAnnotation(column.annotations, "ivoa:unit");
-  if (fits_unit && ivoa_unit && !fits_unit->value.text.empty() && !ivoa_unit->value.text.empty())
-    diag_.report(DiagId::err_both_units, site.at("ivoa:unit"), {name()});
+  bool fits_unit = false;
+  bool ivoa_unit = false;
+  for (const model::Annotation& annotation : column.annotations) {
+    if (annotation.value.text.empty()) continue;
+    fits_unit |= annotation.key == "fits:tunit";
+    ivoa_unit |= annotation.key == "ivoa:unit";
+  }
+  if (fits_unit && ivoa_unit) diag_.report(DiagId::err_both_units, site.at("ivoa:unit"), {name()});
   if (options_.checks.redundant_datatypes) checkRedundantDatatypes(column, site);
 }
 
