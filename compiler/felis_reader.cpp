@@ -34,8 +34,8 @@
 ///     and emits a CREATE TABLE that fails.
 ///  8. PostgreSQL checks felis lacks: identifiers longer than 63 bytes (schema,
 ///     table, column, constraint, index), and name collisions in the per-schema
-///     relation namespace (tables, indexes, unique constraints and the primary
-///     keys' `<table>_pkey` names).
+///     relation namespace (tables, indexes, unique constraints, and a named
+///     relation created after a primary key took its `<table>_pkey` name).
 ///  9. With `strict_felis` off (create, diff), a constraint name used again in
 ///     another table is a warning when PostgreSQL accepts it (foreign key and check
 ///     constraint names are per table); felis rejects it, although older felis
@@ -46,6 +46,17 @@
 /// 11. An integer `votable:arraysize` is read as a string with a warning, like
 ///     felis, but the derived arraysize and `votable:xtype` defaults felis fills
 ///     for TAP are not added: the model keeps what the file says.
+/// 12. Index `expressions` stay expressions in the model. felis hands each one
+///     to SQLAlchemy as a column name, so a real expression fails at create time.
+///
+/// What felisc does not check, and felis does: UCDs against the UCD1+
+/// vocabulary and units with astropy (felisc checks only that `fits:tunit` and
+/// `ivoa:unit` are not both set); the column rules of a column written inline in
+/// a column group (its keys and types are checked). `--check-redundant-datatypes`
+/// compares type names as SQLAlchemy compiles the common types, not with
+/// SQLAlchemy itself. Resource URIs are file paths or file:// URIs only (felis
+/// takes any lsst.resources URI). `--check-tap-principal` counts columnRefs
+/// copies as columns of their table.
 #include "compiler/felis_reader.h"
 
 #include <algorithm>

@@ -116,8 +116,8 @@ const model::Annotation* findAnnotation(const std::vector<model::Annotation>& an
 // --- --check-redundant-datatypes ------------------------------------------------
 
 /// The type SQLAlchemy compiles for a Felis datatype (felis-format.md §4).
-std::string defaultCompiledType(model::FelisType type, std::optional<std::int64_t> length, bool mysql) {
-  std::string n = length ? "(" + std::to_string(*length) + ")" : "";
+/// `n` is the column's length in parentheses ("(64)"), empty for none.
+std::string defaultCompiledType(model::FelisType type, const std::string& n, bool mysql) {
   using T = model::FelisType;
   switch (type) {
     case T::Boolean: return mysql ? "BOOL" : "BOOLEAN";
@@ -345,7 +345,8 @@ void Validator::checkRedundantDatatypes(const model::Column& column, const Colum
   for (bool mysql : {false, true}) {
     const auto& override_type = mysql ? column.mysql_datatype : column.postgresql_datatype;
     if (!override_type || override_type->empty()) continue;
-    std::optional<std::int64_t> length = model::isSized(column.datatype) ? column.length : std::nullopt;
+    const std::string length =
+        model::isSized(column.datatype) && column.length ? "(" + std::to_string(*column.length) + ")" : "";
     if (defaultCompiledType(column.datatype, length, mysql) !=
         overrideCompiledType(*override_type, column.length, mysql))
       continue;
