@@ -1,0 +1,147 @@
+#include "emitters/plan_text.h"
+
+#include <map>
+#include <unordered_map>
+
+namespace felisc::emit {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+using namespace diff;  // NOLINT: the change record types read better unqualified here
+
+std::string backfillNote(const Step& step) {
+  if (!step.backfill) return {};
+  switch (step.backfill->source) {
+    case BackfillSlot::Source::Provided: return " (backfill: provided SQL)";
+    case BackfillSlot::Source::Default: return " (backfill from its default " + step.backfill->sql + ")";
+    case BackfillSlot::Source::Missing: return " (BACKFILL MISSING: give it with --backfill)";
+  }
+  return {};
+}
+
+std::string quoted(const std::optional<std::string>& text) { return "\"" + text.value_or("") + "\""; }
+
+/// The review line of a step (without indentation and hazards).
+std::string line(const Step& step) {
+  return std::visit(
+      Overloaded{
+          [](const CreateSchema& c) { return "+ schema " + c.schema; },
+          [](const DropSchema& c) { return "- schema " + c.schema; },
+          [](const AddTable& c) {
+            return "+ table " + c.table.name + " (" + std::to_string(c.table.columns.size()) + " columns)";
+          },
+          [](const DropTable& c) {
+            return "- table " + c.table.name + " (" + std::to_string(c.table.columns.size()) + " columns)";
+          },
+          [](const RenameTable& c) { return "~ table " + c.from + " renamed to " + c.to; },
+          [&](const AddColumn& c) {
+            std::string note = backfillNote(step);
+            if (note.empty() && !c.column.nullable && c.column.sql_default)
+              note = " (existing rows get its default " + *c.column.sql_default + ")";
+            return "+ column " + c.column.name + " " + columnSummary(c.column) + note;
+          },
+          [](const DropColumn& c) { return "- column " + c.column.name + " " + c.column.sql_type; },
+          [&](const AlterColumn& c) {
+            return "~ column " + c.to.name + ": " + alterSummary(c) + backfillNote(step);
+          },
+          [](const RenameColumn& c) { return "~ column " + c.from + " renamed to " + c.to; },
+          [](const SetComment& c) {
+            std::string target = "~ comment on " + std::string(objectKindName(c.kind));
+            if (!c.object.empty() && c.kind != ObjectKind::Schema) target += " " + c.object;
+            if (!c.to) return target + " removed";
+            return target + (c.from ? ": " : " added: ") + quoted(c.to);
+          },
+          [](const AddConstraint& c) {
+            return "+ constraint " + c.constraint.name + " " + constraintSummary(c.constraint);
+          },
+          [](const DropConstraint& c) {
+            return "- constraint " + c.constraint.name + " " + constraintSummary(c.constraint);
+          },
+          [](const RenameConstraint& c) { return "~ constraint " + c.from + " renamed to " + c.to; },
+          [](const AddPrimaryKey& c) {
+            std::string columns;
+            for (const auto& column : c.key.columns) columns += (columns.empty() ? "" : ", ") + column;
+            return "+ primary key " + c.key.name + " (" + columns + ")";
+          },
+          [](const DropPrimaryKey& c) { return "- primary key " + c.key.name; },
+          [](const AddIndex& c) { return "+ index " + c.index.name + " " + indexSummary(c.index); },
+          [](const DropIndex& c) { return "- index " + c.index.name + " " + indexSummary(c.index); },
+          [](const RenameIndex& c) { return "~ index " + c.from + " renamed to " + c.to; },
+          [](const RenameSequence& c) { return "~ sequence " + c.from + " renamed to " + c.to; },
+      },
+      step.change);
+}
+
+struct Group {
+  char marker = '~';
+  std::vector<const Step*> steps;
+};
+
+}  // namespace
+
+std::string planText(const Plan& plan, Direction direction) {
+  const bool up = direction == Direction::Up;
+  const auto& steps = plan.steps(direction);
+  std::string out = "felisc diff: " + std::string(up ? "upgrade" : "downgrade") + " of schema " + plan.schema;
+  const std::string& from = up ? plan.old_label : plan.new_label;
+  const std::string& to = up ? plan.new_label : plan.old_label;
+  if (!from.empty() || !to.empty()) out += " (" + from + " -> " + to + ")";
+  if (steps.empty()) return out + ": no change\n";
+  out += ", " + std::to_string(steps.size()) + (steps.size() == 1 ? " change\n" : " changes\n");
+
+  auto loss = plan.dataLossSteps(direction);
+  out += "data loss: ";
+  if (loss.empty()) out += "none";
+  for (std::size_t i = 0; i < loss.size(); ++i) out += (i == 0 ? "" : "; ") + describe(loss[i]->change);
+  out += "\nmissing backfills: ";
+  auto missing = plan.missingBackfills(direction);
+  if (missing.empty()) out += "none";
+  for (std::size_t i = 0; i < missing.size(); ++i)
+    out += (i == 0 ? "" : ", ") + missing[i].table + "." + missing[i].column;
+  out += "\n";
+
+  // Tables are grouped under their name after the plan: follow the renames.
+  std::unordered_map<std::string, std::string> renamed;
+  for (const auto& step : steps)
+    if (const auto* rename = std::get_if<RenameTable>(&step.change)) renamed[rename->from] = rename->to;
+  auto finalName = [&](std::string name) {
+    for (std::size_t hops = 0; hops <= renamed.size(); ++hops) {
+      auto found = renamed.find(name);
+      if (found == renamed.end()) break;
+      name = found->second;
+    }
+    return name;
+  };
+  std::map<std::string, Group> groups;  // "" (schema) first, then tables by name
+  for (const auto& step : steps) {
+    bool dropped_table = std::holds_alternative<DropTable>(step.change);
+    std::string table = dropped_table ? tableOf(step.change) : finalName(tableOf(step.change));
+    if (std::holds_alternative<CreateSchema>(step.change) || std::holds_alternative<DropSchema>(step.change))
+      table.clear();
+    Group& group = groups[table];
+    if (std::holds_alternative<AddTable>(step.change)) group.marker = '+';
+    if (dropped_table) group.marker = '-';
+    group.steps.push_back(&step);
+  }
+  for (const auto& [table, group] : groups) {
+    out += "\n";
+    out += table.empty() ? std::string("schema " + plan.schema)
+                         : std::string(1, group.marker) + " table " + table;
+    out += "\n";
+    for (const Step* step : group.steps) {
+      out += "    " + line(*step) + "\n";
+      for (const auto& hazard : step->hazards)
+        out += "        ! " + std::string(hazardName(hazard.kind)) + ": " + hazard.message + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace felisc::emit

@@ -1,0 +1,27 @@
+/// \file
+/// A plan as a review summary for a human reading a pull request.
+///
+///     felisc diff: upgrade of schema cdb_latiss (a.yaml -> b.yaml), 4 changes
+///     data loss: 1 change (drop column exposure.bar)
+///     missing backfills: none
+///
+///     ~ table exposure
+///         + column foo bigint NOT NULL (backfill from its default 0)
+///         - column bar double precision
+///             ! DELETES_DATA: drops column exposure.bar and its values
+///
+/// Changes are grouped per table (under the table's name after the change);
+/// schema-level changes first, then tables by name, each group's lines in plan
+/// order. `+` adds, `-` drops, `~` changes; hazards follow their line with `!`.
+#pragma once
+
+#include <string>
+
+#include "diff_engine/planner.h"
+
+namespace felisc::emit {
+
+/// The review summary of the upgrade or the downgrade of `plan`.
+std::string planText(const diff::Plan& plan, diff::Direction direction);
+
+}  // namespace felisc::emit
