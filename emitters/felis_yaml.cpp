@@ -175,6 +175,31 @@ void assignIds(Schema& schema) {
   }
 }
 
+/// Felis never names a primary key, but PostgreSQL gives an unnamed key the name
+/// of a unique constraint on exactly its columns in the same CREATE TABLE (the
+/// cdb_* files rely on it: `un_exposure_ds`). So a key stored under another name
+/// than resolution gives it is written as such a constraint, and resolved again.
+void nameKeysAsStored(const Schema& schema, Schema& projection) {
+  bool changed = false;
+  for (std::size_t i = 0; i < projection.tables.size(); ++i) {
+    const Table& source = schema.tables[i];
+    Table& table = projection.tables[i];
+    if (!source.primary_key || !table.primary_key || source.primary_key->name == table.primary_key->name)
+      continue;
+    if (table.findConstraint(source.primary_key->name) != nullptr) continue;  // the name is taken
+    Constraint unique;
+    unique.kind = ConstraintKind::Unique;
+    unique.name = source.primary_key->name;
+    unique.columns = source.primary_key->columns;
+    table.constraints.insert(table.constraints.begin(), std::move(unique));
+    table.primary_key->name.clear();
+    changed = true;
+  }
+  if (!changed) return;
+  assignIds(projection);
+  model::resolveSchema(projection, model::postgresDialect());
+}
+
 // --- YAML text ------------------------------------------------------------------------
 
 bool isPlainWord(std::string_view text) {
@@ -519,6 +544,7 @@ Schema felisProjection(const Schema& schema) {
   for (const Table& table : schema.tables) out.tables.push_back(projectTable(schema, table));
   assignIds(out);
   model::resolveSchema(out, model::postgresDialect());
+  nameKeysAsStored(schema, out);
   return out;
 }
 

@@ -1,8 +1,11 @@
 #include "schema_model/compare.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <unordered_set>
+
+#include "schema_model/resolve.h"
 
 namespace felisc::model {
 
@@ -90,19 +93,21 @@ std::vector<std::string> sharedNames(const std::vector<Item>& items, const std::
   return names;
 }
 
-/// Matches two lists by name: `compare` for each pair, "missing" / "unexpected" for the rest.
+/// Matches two lists by name: `compare` for each pair, "missing" / "unexpected" for
+/// the rest, except items `absent` says a database cannot hold under their name.
 template <typename Item, typename Compare>
 void matchByName(Differences& out, std::string_view kind, const std::vector<Item>& expected,
-                 const std::vector<Item>& actual, Compare compare) {
+                 const std::vector<Item>& actual, Compare compare,
+                 const std::function<bool(const Item&, bool expected_side)>& absent = {}) {
   for (const Item& item : expected) {
     Differences scope(out, std::string(kind) + " " + item.name);
     if (const Item* other = byName(actual, item.name))
       compare(scope, item, *other);
-    else
+    else if (!absent || !absent(item, true))
       scope.add("missing");
   }
   for (const Item& item : actual)
-    if (byName(expected, item.name) == nullptr)
+    if (byName(expected, item.name) == nullptr && (!absent || !absent(item, false)))
       Differences(out, std::string(kind) + " " + item.name).add("unexpected");
 }
 
@@ -218,7 +223,14 @@ void compareTable(Differences& out, const Table& expected, const Table& actual, 
   out.field("description", show(comment(expected.description)), show(comment(actual.description)));
   compareColumns(out, expected, actual);
   out.field("primary key", showPrimaryKey(expected.primary_key), showPrimaryKey(actual.primary_key));
-  matchByName(out, "constraint", expected.constraints, actual.constraints, compareConstraint);
+  // A unique constraint PostgreSQL folds into the key or into an identical one
+  // (resolve.h: mergedIntoConstraint) never reaches a catalog under its own name.
+  std::function<bool(const Constraint&, bool)> folded = [&](const Constraint& constraint,
+                                                            bool expected_side) {
+    return mergedIntoConstraint(expected_side ? expected : actual, constraint).has_value();
+  };
+  matchByName<Constraint>(out, "constraint", expected.constraints, actual.constraints, compareConstraint,
+                          folded);
   matchByName(out, "index", expected.indexes, actual.indexes, compareIndex);
   compareOwnership(out, expected.owner, expected.grants, actual.owner, actual.grants, rules);
 }

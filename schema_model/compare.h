@@ -25,7 +25,9 @@
 /// Normalisation: a missing and an empty description are the same (PostgreSQL
 /// drops an empty comment); a primary key column is NOT NULL whatever the file
 /// says (PostgreSQL makes it so); tables, constraints and indexes match by name,
-/// not position. Check constraint, index expression and predicate texts compare
+/// not position; a unique constraint PostgreSQL folds into the primary key or
+/// into an identical earlier one (resolve.h: mergedIntoConstraint) is not missing
+/// from a catalog that lacks it. Check constraint, index expression and predicate texts compare
 /// modulo white space, parentheses and the case of unquoted text: a Felis file
 /// holds an expression as written and the catalog as the server renders it, so
 /// `a > 0 AND b < 1` matches `((a > 0) AND (b < 1))`, but casts the server adds

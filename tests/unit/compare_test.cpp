@@ -116,6 +116,26 @@ TEST(CompareSchemas, MissingAndUnexpectedObjects) {
                                                      }));
 }
 
+TEST(CompareSchemas, UniqueConstraintFoldedIntoTheKeyIsNotMissing) {
+  // As in the cdb_* files: a unique constraint on exactly the key's columns. The
+  // server folds it into the key, which takes its name.
+  Schema felis = catalogSchema();
+  felis.source_file = "cdb.yaml";
+  Constraint folded;
+  folded.kind = ConstraintKind::Unique;
+  folded.name = "un_exposure_id";
+  folded.columns = {"id"};
+  felis.tables[0].constraints.push_back(folded);
+  felis.tables[0].primary_key->name = "un_exposure_id";
+  Schema catalog = catalogSchema();
+  catalog.tables[0].primary_key->name = "un_exposure_id";
+  EXPECT_TRUE(compareSchemas(felis, catalog).empty());
+  // A unique constraint on other columns is still missing.
+  felis.tables[0].constraints.back().columns = {"id", "band"};
+  EXPECT_EQ(compareSchemas(felis, catalog),
+            std::vector<std::string>{"table exposure: constraint un_exposure_id: missing"});
+}
+
 TEST(CompareSchemas, ColumnOrderMatters) {
   Schema actual = catalogSchema();
   std::swap(actual.tables[0].columns[1], actual.tables[0].columns[2]);

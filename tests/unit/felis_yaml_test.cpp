@@ -187,7 +187,7 @@ TEST(FelisYaml, WarnsAboutWhatFelisCannotCarry) {
   model::Table& exposure = schema.tables[0];
   exposure.columns[1].sql_default = "upper('r'::text)";  // not a literal
   exposure.columns[1].value.reset();
-  exposure.primary_key->name = "exposure_key";
+  exposure.primary_key->name = "un_band";  // taken by a unique constraint on other columns
   exposure.indexes[0].unique = true;
   exposure.grants.push_back(model::Grant{"usdf", "SELECT", "", false});
   model::Column identity = column("ident", "integer", model::FelisType::Int);
@@ -205,7 +205,7 @@ TEST(FelisYaml, WarnsAboutWhatFelisCannotCarry) {
             (std::vector<std::string>{
                 prefix + "table exposure: column band: default: expected upper('r'::text), got none",
                 prefix + "table exposure: column ident: generation: expected identity always, got none",
-                prefix + "table exposure: primary key: expected exposure_key (id), got exposure_pkey (id)",
+                prefix + "table exposure: primary key: expected un_band (id), got exposure_pkey (id)",
                 prefix + "table exposure: index idx_ratio: unique: expected true, got false",
                 prefix + "table exposure: grants: expected (SELECT to usdf), got ()",
                 prefix + "table visit: constraint fk_exposure: missing",
@@ -224,6 +224,26 @@ TEST(FelisYaml, ProjectionResolvesLikeTheReader) {
   EXPECT_EQ(exposure.columns[2].sql_type, "real");
   EXPECT_EQ(exposure.columns[2].sql_default, "0.0000001");
   EXPECT_EQ(exposure.columns[0].id, "#exposure.id");
+}
+
+TEST(FelisYaml, KeyStoredUnderAnotherNameIsWrittenAsAFoldedUniqueConstraint) {
+  model::Schema schema = catalogSchema();
+  schema.tables[0].primary_key->name = "un_exposure_ds";
+  model::Diagnostics diagnostics;
+  std::string yaml = felisYaml(schema, diagnostics);
+  EXPECT_TRUE(diagnostics.empty()) << diagnostics.all().front().message;
+  EXPECT_NE(yaml.find(R"(  constraints:
+  - name: un_exposure_ds
+    "@id": "#exposure.un_exposure_ds"
+    "@type": Unique
+    columns:
+    - "#exposure.id"
+  - name: un_band
+)"),
+            std::string::npos)
+      << yaml;
+  model::Schema projection = felisProjection(schema);
+  EXPECT_EQ(projection.tables[0].primary_key->name, "un_exposure_ds");
 }
 
 TEST(FelisYaml, RepeatedConstraintNamesAreReported) {
