@@ -20,6 +20,10 @@ struct CommandContext {
 /// Adds every subcommand to `app`; each one's callback sets `context.exit_code`.
 void registerCommands(CLI::App& app, CommandContext& context);
 
+/// `felisc validate FILE...` (cli_validate.cpp).
+void registerValidate(CLI::App& app, CommandContext& context);
+/// `felisc create FILE` (cli_create.cpp).
+void registerCreate(CLI::App& app, CommandContext& context);
 /// `felisc inspect`: a live PostgreSQL schema as a Felis file or JSON (cli_inspect.cpp).
 void registerInspect(CLI::App& app, CommandContext& context);
 

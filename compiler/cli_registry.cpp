@@ -5,6 +5,8 @@
 namespace felisc::cli {
 
 void registerCommands(CLI::App& app, CommandContext& context) {
+  registerValidate(app, context);
+  registerCreate(app, context);
   registerInspect(app, context);
 }
 
