@@ -66,9 +66,20 @@ std::string primaryKeyName(const Table& table) {
   return model::makeObjectName(table.name, "", "pkey");
 }
 
+/// A unique constraint PostgreSQL folds into the primary key or an identical
+/// earlier unique constraint when the table is created: the database does not
+/// hold it on its own, so it is no change either.
+bool folded(const Table& table, const Constraint& constraint) {
+  return model::mergedIntoConstraint(table, constraint).has_value();
+}
+
+/// The table as AddTable/DropTable keep it: no foreign keys (separate records)
+/// and no folded constraints, with its primary key named.
 model::Table withoutForeignKeys(const Table& table) {
   Table copy = table;
-  std::erase_if(copy.constraints, [](const Constraint& c) { return c.kind == ConstraintKind::ForeignKey; });
+  copy.constraints.clear();
+  for (const auto& c : table.constraints)
+    if (c.kind != ConstraintKind::ForeignKey && !folded(table, c)) copy.constraints.push_back(c);
   if (copy.primary_key && copy.primary_key->name.empty()) copy.primary_key->name = primaryKeyName(table);
   return copy;
 }
@@ -505,7 +516,7 @@ class Differ {
   static std::vector<const Constraint*> constraintsOf(const Table& table, bool foreign) {
     std::vector<const Constraint*> out;
     for (const auto& c : table.constraints)
-      if ((c.kind == ConstraintKind::ForeignKey) == foreign) out.push_back(&c);
+      if ((c.kind == ConstraintKind::ForeignKey) == foreign && !folded(table, c)) out.push_back(&c);
     return out;
   }
 

@@ -1,0 +1,290 @@
+/// \file
+/// The diff round-trip property on a real PostgreSQL, shared by the history and
+/// the random-schema tests:
+///
+///   create A (and fill it with rows) -> apply the upgrade -> the catalog equals a
+///   fresh create of B -> diff(catalog, B) is empty -> apply the downgrade -> the
+///   catalog equals a fresh create of A -> diff(catalog, A) is empty -> every row
+///   and every value of A that the plan does not drop came back.
+///
+/// Catalogs are compared with model::compareSchemas() after one normalisation:
+/// columns are sorted by name, because PostgreSQL appends an added column at the
+/// end of its table and cannot move it (a fresh create puts it where the file
+/// says), and the schema's own name is neutralised (each side lives in a schema
+/// of its own in one database).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/catalog_reader.h"
+#include "diff_engine/differ.h"
+#include "diff_engine/planner.h"
+#include "diff_engine/type_change.h"
+#include "emitters/plan_sql.h"
+#include "emitters/postgres_ddl.h"
+#include "schema_model/compare.h"
+#include "schema_model/type_mapping.h"
+#include "tests/support/pg_test_server.h"
+
+namespace felisc::testing::diffcheck {
+
+inline std::string q(std::string_view name) { return model::postgresQuoteIdentifier(name); }
+
+inline std::string joinLines(const std::vector<std::string>& lines, std::size_t limit = 40) {
+  std::string text;
+  for (std::size_t i = 0; i < lines.size() && i < limit; ++i) text += "  " + lines[i] + "\n";
+  if (lines.size() > limit) text += "  ... " + std::to_string(lines.size() - limit) + " more\n";
+  return text;
+}
+
+inline std::string renderAll(const model::Diagnostics& diagnostics) {
+  std::string text;
+  for (const auto& diagnostic : diagnostics.all()) text += "  " + model::renderDiagnostic(diagnostic);
+  return text;
+}
+
+/// The catalog of `schema`, or an empty model and a test failure.
+inline model::Schema readCatalog(ScratchDatabase& db, const std::string& schema) {
+  catalog::CatalogResult result = catalog::readSchemas(db.conninfo(), {schema});
+  EXPECT_FALSE(result.diagnostics.hasErrors()) << renderAll(result.diagnostics);
+  if (result.schemas.size() != 1) return {};
+  return std::move(result.schemas.front());
+}
+
+/// Columns by name, schema name neutral, references to the schema itself as none.
+inline model::Schema normalized(model::Schema schema) {
+  const std::string own = schema.name;
+  schema.name = "schema";
+  for (auto& table : schema.tables) {
+    std::sort(table.columns.begin(), table.columns.end(),
+              [](const model::Column& a, const model::Column& b) { return a.name < b.name; });
+    for (auto& constraint : table.constraints)
+      if (constraint.ref_schema == own) constraint.ref_schema.clear();
+  }
+  return schema;
+}
+
+/// The values of one column type for row `i` (1-based), as SQL literals: small
+/// integers everywhere, so that keys, foreign keys and conversions between
+/// numbers and strings all agree.
+inline std::string valueFor(const std::string& sql_type, int i) {
+  using Family = diff::SqlTypeInfo::Family;
+  diff::SqlTypeInfo info = diff::parseSqlType(sql_type);
+  std::string n = std::to_string(i);
+  switch (info.family) {
+    case Family::Integer:
+    case Family::Numeric: return n;
+    case Family::Float: return n + ".25";
+    case Family::Boolean: return i % 2 == 1 ? "true" : "false";
+    case Family::Char:
+    case Family::Varchar:
+    case Family::Text: return "'" + n + "'";
+    case Family::Timestamp: return "'2024-01-0" + n + " 12:00:00.123456'";
+    case Family::TimestampTz: return "'2024-01-0" + n + " 12:00:00.123456+00'";
+    case Family::Date: return "'2024-01-0" + n + "'";
+    case Family::Bytea: return "'\\x0" + n + "'";
+    case Family::Other: return "NULL";
+  }
+  return "NULL";
+}
+
+/// An expression that gives existing rows of `target` a value for `column`
+/// consistent with fillTables(): taken from an integer column the row already
+/// has (its row number), converted to the column's type.
+inline std::string backfillFor(const model::Table& target, const model::Column& column,
+                               const model::Table* source) {
+  using Family = diff::SqlTypeInfo::Family;
+  std::string row;
+  for (const auto& candidate : target.columns) {
+    if (candidate.name == column.name) continue;
+    if (diff::parseSqlType(candidate.sql_type).family != Family::Integer) continue;
+    const model::Column* before = source ? source->findColumn(candidate.name) : nullptr;
+    if (before == nullptr || diff::parseSqlType(before->sql_type).family != Family::Integer) continue;
+    row = q(candidate.name);
+    break;
+  }
+  if (row.empty()) row = "1";
+  switch (diff::parseSqlType(column.sql_type).family) {
+    case Family::Integer:
+    case Family::Numeric: return row + "::" + column.sql_type;
+    case Family::Float: return row + " + 0.25";
+    case Family::Boolean: return "(" + row + " % 2 = 1)";
+    case Family::Char:
+    case Family::Varchar:
+    case Family::Text: return row + "::text";
+    case Family::Timestamp:
+    case Family::TimestampTz:
+    case Family::Date: return "'2024-01-01'::timestamp + " + row + " * interval '1 day'";
+    default: return "NULL";
+  }
+}
+
+/// Rows 1..`rows` in every table of `schema` (created as `name`), foreign-key
+/// triggers off while filling (the values are consistent by construction).
+inline void fillTables(ScratchDatabase& db, const model::Schema& schema, const std::string& name, int rows) {
+  std::string sql = "SET session_replication_role = replica;\n";
+  for (const auto& table : schema.tables) {
+    if (table.columns.empty()) continue;
+    std::string columns;
+    for (const auto& column : table.columns) columns += (columns.empty() ? "" : ", ") + q(column.name);
+    for (int i = 1; i <= rows; ++i) {
+      std::string values;
+      for (const auto& column : table.columns)
+        values += (values.empty() ? "" : ", ") + valueFor(column.sql_type, i);
+      sql += "INSERT INTO " + q(name) + "." + q(table.name) + " (" + columns + ") VALUES (" + values + ");\n";
+    }
+  }
+  sql += "SET session_replication_role = origin;\n";
+  ASSERT_TRUE(db.exec(sql));
+}
+
+/// Every table's rows as text, `columns` of each table only, sorted.
+using Snapshot = std::map<std::string, std::vector<std::string>>;
+
+inline Snapshot snapshot(ScratchDatabase& db, const std::string& name,
+                         const std::map<std::string, std::vector<std::string>>& columns) {
+  Snapshot out;
+  for (const auto& [table, names] : columns) {
+    std::string list;
+    for (const auto& column : names)
+      list += (list.empty() ? "" : " || '|' || ") + ("coalesce(" + q(column) + "::text, 'NULL')");
+    if (list.empty()) list = "'-'";
+    for (const auto& row : db.query("SELECT " + list + " FROM " + q(name) + "." + q(table) + " ORDER BY 1"))
+      out[table].push_back(row.at(0).value_or("NULL"));
+  }
+  return out;
+}
+
+/// What is compared after the round trip: for each table of A the plan keeps,
+/// the columns of A the plan neither drops nor narrows.
+inline std::map<std::string, std::vector<std::string>> survivingColumns(const model::Schema& a,
+                                                                        const diff::Plan& plan) {
+  std::set<std::string> dropped_tables;
+  std::set<std::pair<std::string, std::string>> lost;
+  for (const auto& step : plan.up) {
+    if (const auto* drop = std::get_if<diff::DropTable>(&step.change))
+      dropped_tables.insert(drop->table.name);
+    if (const auto* drop = std::get_if<diff::DropColumn>(&step.change))
+      lost.insert({drop->table, drop->column.name});
+  }
+  // Narrowed columns: named as in B (AlterColumn), which equals A's name unless renamed; skip both.
+  std::set<std::string> narrowed;
+  for (const auto& step : plan.up)
+    if (const auto* alter = std::get_if<diff::AlterColumn>(&step.change); alter && step.data_loss)
+      narrowed.insert(alter->to.name);
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& table : a.tables) {
+    if (dropped_tables.contains(table.name)) continue;
+    auto& names = out[table.name];
+    for (const auto& column : table.columns)
+      if (!lost.contains({table.name, column.name}) && !narrowed.contains(column.name))
+        names.push_back(column.name);
+  }
+  return out;
+}
+
+/// Expects the catalogs of two schemas of `db` to hold the same thing.
+inline void expectSameCatalog(ScratchDatabase& db, const std::string& expected, const std::string& actual,
+                              const std::string& what) {
+  model::Schema want = normalized(readCatalog(db, expected));
+  model::Schema got = normalized(readCatalog(db, actual));
+  std::vector<std::string> differences = model::compareSchemas(want, got);
+  EXPECT_TRUE(differences.empty()) << what << ":\n" << joinLines(differences);
+}
+
+/// Expects diffing the catalog of `schema` against `model` to find nothing.
+inline void expectNoDiff(ScratchDatabase& db, const std::string& schema, const model::Schema& model,
+                         const std::string& what) {
+  model::Schema catalog = readCatalog(db, schema);
+  catalog.name = model.name;
+  for (auto& table : catalog.tables)
+    for (auto& constraint : table.constraints)
+      if (constraint.ref_schema == schema) constraint.ref_schema.clear();
+  diff::ChangeSet again = diff::diffSchemas(catalog, model);
+  std::vector<std::string> lines;
+  for (const auto& change : again.changes) lines.push_back(diff::describe(change));
+  EXPECT_TRUE(again.empty()) << what << ":\n" << joinLines(lines);
+}
+
+/// Backfills for every slot the plan leaves missing, both ways.
+inline std::map<std::string, std::string> backfillsFor(const model::Schema& a, const model::Schema& b,
+                                                       const diff::Plan& plan) {
+  std::map<std::string, std::string> out;
+  auto fill = [&](diff::Direction direction, const model::Schema& target, const model::Schema& source) {
+    for (const auto& slot : plan.missingBackfills(direction)) {
+      const model::Table* table = target.findTable(slot.table);
+      if (table == nullptr) continue;
+      const model::Column* column = table->findColumn(slot.column);
+      if (column == nullptr) continue;
+      // The source table is the same table before the step (a rename keeps its rows).
+      const model::Table* before = source.findTable(slot.table);
+      out[slot.table + "." + slot.column] = backfillFor(*table, *column, before ? before : table);
+    }
+  };
+  fill(diff::Direction::Up, b, a);
+  fill(diff::Direction::Down, a, b);
+  return out;
+}
+
+/// The whole property for one pair; `label` names the case in failures.
+inline void checkRoundTrip(ScratchDatabase& db, const model::Schema& a, const model::Schema& b,
+                           const std::string& label, int rows = 3,
+                           const diff::DiffOptions& diff_options = {}) {
+  const std::string work = "w_" + std::to_string(std::hash<std::string>{}(label) % 100000);
+  const std::string ref_a = work + "_a";
+  const std::string ref_b = work + "_b";
+  for (const auto& name : {work, ref_a, ref_b})
+    ASSERT_TRUE(db.exec("DROP SCHEMA IF EXISTS " + q(name) + " CASCADE"));
+  ASSERT_TRUE(db.exec(emit::createSchemaSql(a, {.schema_name = ref_a})));
+  ASSERT_TRUE(db.exec(emit::createSchemaSql(b, {.schema_name = ref_b})));
+  ASSERT_TRUE(db.exec(emit::createSchemaSql(a, {.schema_name = work})));
+  if (rows > 0) fillTables(db, a, work, rows);
+
+  diff::ChangeSet changes = diff::diffSchemas(a, b, diff_options);
+  ASSERT_FALSE(changes.diagnostics.hasErrors()) << renderAll(changes.diagnostics);
+  diff::PlanOptions options;
+  options.schema = work;
+  diff::Plan plan = diff::plan(changes, options);
+  if (rows > 0) {
+    options.backfills = backfillsFor(a, b, plan);
+    plan = diff::plan(changes, options);
+  }
+  auto columns = survivingColumns(a, plan);
+  Snapshot before = rows > 0 ? snapshot(db, work, columns) : Snapshot{};
+
+  std::string up = emit::planSql(plan, diff::Direction::Up);
+  ASSERT_TRUE(db.exec(up)) << label << ": the upgrade failed:\n" << up;
+  expectSameCatalog(db, ref_b, work, label + ": upgraded A vs fresh B");
+  expectNoDiff(db, work, b, label + ": diff(upgraded A, B)");
+  if (rows > 0) {
+    // Every table the plan keeps still has all its rows (under its new name).
+    std::map<std::string, std::string> renamed;
+    for (const auto& step : plan.up)
+      if (const auto* rename = std::get_if<diff::RenameTable>(&step.change))
+        renamed[rename->from] = rename->to;
+    for (const auto& [table, values] : before) {
+      std::string now = renamed.contains(table) ? renamed.at(table) : table;
+      EXPECT_EQ(db.queryValue("SELECT count(*) FROM " + q(work) + "." + q(now)), std::to_string(rows))
+          << label << ": rows of " << table << " after the upgrade";
+    }
+  }
+
+  std::string down = emit::planSql(plan, diff::Direction::Down);
+  ASSERT_TRUE(db.exec(down)) << label << ": the downgrade failed:\n" << down;
+  expectSameCatalog(db, ref_a, work, label + ": downgraded B vs fresh A");
+  expectNoDiff(db, work, a, label + ": diff(downgraded B, A)");
+  if (rows > 0) {
+    Snapshot after = snapshot(db, work, columns);
+    EXPECT_EQ(before, after) << label << ": rows or values lost through upgrade and downgrade";
+  }
+  for (const auto& name : {work, ref_a, ref_b})
+    ASSERT_TRUE(db.exec("DROP SCHEMA IF EXISTS " + q(name) + " CASCADE"));
+}
+
+}  // namespace felisc::testing::diffcheck
