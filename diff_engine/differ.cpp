@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "diff_engine/type_change.h"
+#include "schema_model/compare.h"
 #include "schema_model/resolve.h"
 
 namespace felisc::diff {
@@ -363,7 +364,7 @@ class Differ {
                                  std::to_string(static_cast<int>(c.on_delete)),
                                  std::to_string(static_cast<int>(c.on_update))});
     }
-    if (c.kind == ConstraintKind::Check) parts.push_back(c.expression);
+    if (c.kind == ConstraintKind::Check) parts.push_back(model::normalizeSqlExpression(c.expression));
     parts.push_back(c.deferrable ? "d" : "-");
     parts.push_back(c.initially_deferred ? "D" : "-");
     return joinKey(parts);
@@ -382,8 +383,8 @@ class Differ {
   }
 
   static std::string indexKey(const Index& index, const std::vector<std::string>& elements) {
-    std::vector<std::string> parts{index.unique ? "u" : "-", index.method, index.predicate,
-                                   joinKey(elements)};
+    std::vector<std::string> parts{index.unique ? "u" : "-", index.method,
+                                   model::normalizeSqlExpression(index.predicate), joinKey(elements)};
     return joinKey(parts);
   }
 
@@ -391,7 +392,7 @@ class Differ {
     std::vector<std::string> elements;
     for (const auto& element : index.elements) {
       if (element.is_expression)
-        elements.push_back("(" + element.text);
+        elements.push_back("(" + model::normalizeSqlExpression(element.text));
       else
         elements.push_back(newColumnNames(old_table.name, {element.text}).front());
     }
@@ -401,7 +402,8 @@ class Differ {
   static std::string newIndexKey(const Index& index) {
     std::vector<std::string> elements;
     for (const auto& element : index.elements)
-      elements.push_back(element.is_expression ? "(" + element.text : element.text);
+      elements.push_back(element.is_expression ? "(" + model::normalizeSqlExpression(element.text)
+                                               : element.text);
     return indexKey(index, elements);
   }
 

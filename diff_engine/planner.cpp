@@ -420,6 +420,15 @@ Plan plan(const ChangeSet& changes, const PlanOptions& options) {
   for (const auto& change : ordered) result.up.push_back(renderStep(change, result.schema, options));
   for (auto it = ordered.rbegin(); it != ordered.rend(); ++it)
     result.down.push_back(renderStep(inverse(*it), result.schema, options));
+  for (const auto& [key, sql] : options.backfills) {
+    auto used = [&](const std::vector<Step>& steps) {
+      return std::any_of(steps.begin(), steps.end(), [&](const Step& step) {
+        return step.backfill && step.backfill->source == BackfillSlot::Source::Provided &&
+               step.backfill->table + "." + step.backfill->column == key;
+      });
+    };
+    if (!used(result.up) && !used(result.down)) result.unused_backfills.push_back(key);
+  }
   return result;
 }
 

@@ -102,6 +102,8 @@ struct Plan {
   std::string new_label;
   std::vector<Step> up;
   std::vector<Step> down;
+  /// PlanOptions::backfills keys no step uses (a typo, or a column that needs none).
+  std::vector<std::string> unused_backfills;
 
   [[nodiscard]] const std::vector<Step>& steps(Direction direction) const {
     return direction == Direction::Up ? up : down;

@@ -8,6 +8,10 @@ std::string directionName(diff::Direction direction) {
   return direction == diff::Direction::Up ? "upgrade" : "downgrade";
 }
 
+std::string counted(std::size_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 void header(const diff::Plan& plan, diff::Direction direction, std::string& out) {
   bool up = direction == diff::Direction::Up;
   const std::string& from = up ? plan.old_label : plan.new_label;
@@ -17,8 +21,8 @@ void header(const diff::Plan& plan, diff::Direction direction, std::string& out)
   if (!to.empty()) out += "-- to:   " + to + "\n";
   auto loss = plan.dataLossSteps(direction);
   auto missing = plan.missingBackfills(direction);
-  out += "-- " + std::to_string(plan.steps(direction).size()) +
-         " steps; data loss: " + (loss.empty() ? "none" : std::to_string(loss.size()) + " steps") +
+  out += "-- " + counted(plan.steps(direction).size(), "step") +
+         "; data loss: " + (loss.empty() ? "none" : counted(loss.size(), "step")) +
          "; missing backfills: " + (missing.empty() ? "none" : std::to_string(missing.size())) + "\n";
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "diff_engine/backfill_file.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
 #include "diff_engine/type_change.h"
@@ -659,7 +660,7 @@ TEST(DiffEngine, SqlIsOneTransactionWithAHeader) {
             "-- felisc diff: upgrade of schema s\n"
             "-- from: a.yaml\n"
             "-- to:   b.yaml\n"
-            "-- 1 steps; data loss: 1 steps; missing backfills: none\n"
+            "-- 1 step; data loss: 1 step; missing backfills: none\n"
             "BEGIN;\n"
             "\n"
             "-- drop column t.value\n"
@@ -671,7 +672,7 @@ TEST(DiffEngine, SqlIsOneTransactionWithAHeader) {
             "-- felisc diff: downgrade of schema s\n"
             "-- from: b.yaml\n"
             "-- to:   a.yaml\n"
-            "-- 1 steps; data loss: none; missing backfills: none\n"
+            "-- 1 step; data loss: none; missing backfills: none\n"
             "BEGIN;\n"
             "\n"
             "-- add column t.value double precision\n"
@@ -712,6 +713,61 @@ TEST(DiffEngine, JsonHasTheDocumentedShape) {
       << json;
   EXPECT_NE(json.find("\"kind\": \"add_column\""), std::string::npos);
   EXPECT_NE(json.find("\"source\": \"missing\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace felisc::diff
+
+namespace felisc::diff {
+namespace {
+
+TEST(BackfillFile, SectionsExpressionsAndStatements) {
+  BackfillFile file = parseBackfillFile(
+      "-- Values for rows that exist before the upgrade.\n"
+      "\n"
+      "-- backfill: exposure.seq_num\n"
+      "exposure_id % 100000;\n"
+      "\n"
+      "--backfill:   exposure.note\n"
+      "UPDATE s.exposure\n"
+      "   SET note = 'x';\n",
+      "b.sql");
+  EXPECT_TRUE(file.diagnostics.empty());
+  ASSERT_EQ(file.backfills.size(), 2U);
+  EXPECT_EQ(file.backfills.at("exposure.seq_num"), "exposure_id % 100000");
+  EXPECT_EQ(file.backfills.at("exposure.note"), "UPDATE s.exposure\n   SET note = 'x'");
+}
+
+TEST(BackfillFile, Errors) {
+  BackfillFile file = parseBackfillFile(
+      "stray sql\n"
+      "-- backfill: nodot\n"
+      "1\n"
+      "-- backfill: t.c\n"
+      "\n"
+      "-- backfill: t.d\n"
+      "1\n"
+      "-- backfill: t.d\n"
+      "2\n",
+      "b.sql");
+  ASSERT_EQ(file.diagnostics.errorCount(), 4U);
+  std::vector<std::string> rendered;
+  for (const auto& d : file.diagnostics.all()) rendered.push_back(model::renderDiagnostic(d));
+  EXPECT_EQ(rendered,
+            (std::vector<std::string>{
+                "b.sql:1:1: error: SQL before the first '-- backfill: table.column' marker [FEL604]\n",
+                "b.sql:2:1: error: backfill marker names 'nodot', not table.column [FEL603]\n",
+                "b.sql:4:1: error: the backfill for 't.c' is empty [FEL605]\n",
+                "b.sql:8:1: error: a backfill for 't.d' is already given [FEL606]\n"}));
+  EXPECT_EQ(file.backfills.size(), 1U);
+}
+
+TEST(BackfillFile, UnusedBackfillsAreReported) {
+  Schema a = schema({plainTable("t")});
+  PlanOptions options;
+  options.backfills["t.typo"] = "1";
+  Plan p = plan(diffSchemas(a, a), options);
+  EXPECT_EQ(p.unused_backfills, std::vector<std::string>{"t.typo"});
 }
 
 }  // namespace

@@ -1,0 +1,63 @@
+// Golden files for the diff engine: every fixtures/diff/<case>/ holds old.yaml and
+// new.yaml (read with the Felis reader), optionally options.txt (one `rename
+// old=new` or `old-schema-absent` per line, `#` comments) and backfill.sql (the
+// --backfill format). The upgrade must equal up.sql, the downgrade down.sql and
+// the review summaries of both review.txt, byte for byte.
+// FELISC_UPDATE_GOLDEN=1 rewrites them (review the diff before committing).
+// tests/pg/diff_golden_pg_test.cpp runs every case on PostgreSQL with rows.
+#include "tests/unit/diff_golden.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "emitters/plan_sql.h"
+#include "emitters/plan_text.h"
+
+namespace felisc::testing {
+namespace {
+
+bool updateGolden() {
+  const char* update = std::getenv("FELISC_UPDATE_GOLDEN");
+  return update != nullptr && std::string(update) == "1";
+}
+
+void expectGolden(const std::filesystem::path& golden, const std::string& actual) {
+  if (updateGolden()) {
+    std::ofstream(golden, std::ios::binary) << actual;
+    return;
+  }
+  ASSERT_TRUE(std::filesystem::exists(golden))
+      << golden << " is missing; run with FELISC_UPDATE_GOLDEN=1 to create it, then review it";
+  EXPECT_EQ(actual, readFile(golden)) << "the output differs from " << golden
+                                      << "; if the change is intended, run the test with "
+                                         "FELISC_UPDATE_GOLDEN=1 and review the diff";
+}
+
+class DiffGolden : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DiffGolden, MatchesGoldenFiles) {
+  DiffCase diff_case = loadDiffCase(GetParam());
+  ASSERT_TRUE(diff_case.ok) << diff_case.errors;
+  diff::ChangeSet changes =
+      diff::diffSchemas(diff_case.old_schema, diff_case.new_schema, diff_case.diff_options);
+  ASSERT_FALSE(changes.diagnostics.hasErrors());
+  diff::Plan plan = diff::plan(changes, diff_case.plan_options);
+  EXPECT_TRUE(plan.unused_backfills.empty());
+  const std::filesystem::path dir = diffFixturesDir() / GetParam();
+  expectGolden(dir / "up.sql", emit::planSql(plan, diff::Direction::Up));
+  expectGolden(dir / "down.sql", emit::planSql(plan, diff::Direction::Down));
+  expectGolden(dir / "review.txt", emit::planText(plan, diff::Direction::Up) + "\n" +
+                                       emit::planText(plan, diff::Direction::Down));
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, DiffGolden, ::testing::ValuesIn(diffCases()),
+                         [](const ::testing::TestParamInfo<std::string>& case_info) {
+                           return case_info.param;
+                         });
+
+TEST(DiffGoldenFixtures, OneCasePerChangeKind) { EXPECT_GE(diffCases().size(), 20u); }
+
+}  // namespace
+}  // namespace felisc::testing
