@@ -24,6 +24,8 @@ void registerCommands(CLI::App& app, CommandContext& context);
 void registerValidate(CLI::App& app, CommandContext& context);
 /// `felisc create FILE` (cli_create.cpp).
 void registerCreate(CLI::App& app, CommandContext& context);
+/// `felisc diff OLD NEW` (cli_diff.cpp).
+void registerDiff(CLI::App& app, CommandContext& context);
 /// `felisc inspect`: a live PostgreSQL schema as a Felis file or JSON (cli_inspect.cpp).
 void registerInspect(CLI::App& app, CommandContext& context);
 

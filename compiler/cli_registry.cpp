@@ -7,6 +7,7 @@ namespace felisc::cli {
 void registerCommands(CLI::App& app, CommandContext& context) {
   registerValidate(app, context);
   registerCreate(app, context);
+  registerDiff(app, context);
   registerInspect(app, context);
 }
 

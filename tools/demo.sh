@@ -42,8 +42,13 @@ run_felisc validate fixtures/demo/old.yaml fixtures/demo/new.yaml
 section "PostgreSQL DDL of the new version"
 run_felisc create fixtures/demo/new.yaml
 
-section "Migration from old.yaml to new.yaml"
-# TODO(diff): `felisc diff` is not written yet. When it lands, this section is
-# the demo's main job:
-#   run_felisc diff fixtures/demo/old.yaml fixtures/demo/new.yaml
-echo "TODO: felisc diff fixtures/demo/old.yaml fixtures/demo/new.yaml (the diff command is not there yet)"
+section "Migration from old.yaml to new.yaml: review text"
+run_felisc diff --format text fixtures/demo/old.yaml fixtures/demo/new.yaml
+
+section "Migration from old.yaml to new.yaml: upgrade SQL (build/demo-up.sql) and downgrade (build/demo-down.sql)"
+run_felisc diff -o "$build/demo-up.sql" --down-output "$build/demo-down.sql" \
+  fixtures/demo/old.yaml fixtures/demo/new.yaml
+printf -- '--- upgrade\n'
+cat "$build/demo-up.sql"
+printf -- '--- downgrade\n'
+cat "$build/demo-down.sql"

@@ -1,0 +1,183 @@
+// `felisc diff OLD NEW`: the migration between two schema versions, as SQL, a
+// review text or JSON, upgrade or downgrade of one plan.
+#include <CLI/CLI.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/cli.h"
+#include "compiler/cli_commands.h"
+#include "compiler/cli_output.h"
+#include "compiler/schema_source.h"
+#include "compiler/source_file.h"
+#include "diff_engine/backfill_file.h"
+#include "diff_engine/differ.h"
+#include "diff_engine/planner.h"
+#include "emitters/plan_json.h"
+#include "emitters/plan_sql.h"
+#include "emitters/plan_text.h"
+
+namespace felisc::cli {
+
+namespace {
+
+struct DiffArgs {
+  std::string old_spec;
+  std::string new_spec;
+  std::string old_db;
+  std::string new_db;
+  std::string schema;
+  std::string format = "sql";
+  std::string direction = "up";
+  std::string output;
+  std::string down_output;
+  std::string backfill_file;
+  std::vector<std::string> renames;
+  bool allow_data_loss = false;
+  bool id_generation = true;
+};
+
+/// Reads `--backfill FILE` (format: diff_engine/backfill_file.h). Reports
+/// problems on `err`; nullopt on failure.
+std::optional<std::map<std::string, std::string>> readBackfills(const std::string& path, std::ostream& err) {
+  if (path.empty()) return std::map<std::string, std::string>{};
+  model::Diagnostics diagnostics;
+  std::optional<std::string> text = compiler::readSourceFile(path, diagnostics);
+  if (!text) {
+    printDiagnostics(diagnostics, "", err);
+    return std::nullopt;
+  }
+  diff::BackfillFile file = diff::parseBackfillFile(*text, path);
+  printDiagnostics(file.diagnostics, *text, err);
+  if (file.diagnostics.hasErrors()) return std::nullopt;
+  return std::move(file.backfills);
+}
+
+/// Loads one side: a database when `conninfo` is set, else a Felis file or REV:PATH.
+compiler::LoadedSchema loadSide(const std::string& spec, const std::string& conninfo, const std::string& schema,
+                                const DiffArgs& args) {
+  if (!conninfo.empty()) return compiler::loadDatabaseSide(conninfo, schema);
+  compiler::ReadOptions options;
+  options.id_generation = args.id_generation;
+  options.strict_felis = false;  // old files load with warnings where PostgreSQL accepts them
+  return compiler::loadFelisSide(spec, options);
+}
+
+std::string render(const diff::Plan& plan, diff::Direction direction, const std::string& format) {
+  if (format == "text") return emit::planText(plan, direction);
+  if (format == "json") return emit::planJson(plan, direction);
+  return emit::planSql(plan, direction);
+}
+
+void reportDataLoss(const diff::Plan& plan, std::ostream& err) {
+  err << "felisc: error: the upgrade loses data; nothing was written. Review these changes and pass "
+         "--allow-data-loss to emit them:\n";
+  for (const diff::Step* step : plan.dataLossSteps(diff::Direction::Up))
+    err << "  " << diff::describe(step->change) << '\n';
+}
+
+int runDiff(DiffArgs args, CommandContext& context) {
+  bool old_from_db = !args.old_db.empty();
+  bool new_from_db = !args.new_db.empty();
+  if ((old_from_db ? 0 : 1) + (new_from_db ? 0 : 1) != (args.old_spec.empty() ? 0 : 1) + (args.new_spec.empty() ? 0 : 1)) {
+    context.err << "felisc: error: give OLD and NEW as files (or REV:PATH), or replace either with "
+                   "--old-db/--new-db\n";
+    return kExitUsage;
+  }
+  // With a database side, positional arguments fill the file sides in order.
+  if (old_from_db && !args.old_spec.empty()) std::swap(args.old_spec, args.new_spec);
+
+  std::optional<std::map<std::string, std::string>> backfills = readBackfills(args.backfill_file, context.err);
+  if (!backfills) return kExitUsage;
+
+  compiler::LoadedSchema old_side;
+  compiler::LoadedSchema new_side;
+  if (!old_from_db) old_side = loadSide(args.old_spec, "", "", args);
+  if (!new_from_db) new_side = loadSide(args.new_spec, "", "", args);
+  // A database side reads --schema, else the schema the file side names.
+  auto schemaFor = [&](const compiler::LoadedSchema& other) {
+    if (!args.schema.empty()) return args.schema;
+    return other.schema ? other.schema->name : std::string();
+  };
+  if (old_from_db) old_side = loadSide("", args.old_db, schemaFor(new_side), args);
+  if (new_from_db) new_side = loadSide("", args.new_db, schemaFor(old_side), args);
+  context.err << old_side.rendered_diagnostics << new_side.rendered_diagnostics;
+  if (!old_side.schema || !new_side.schema) {
+    if ((old_from_db || new_from_db) && args.schema.empty() && !(old_side.schema || new_side.schema))
+      context.err << "felisc: error: name the database schema with --schema\n";
+    return old_side.io_error || new_side.io_error ? kExitUsage : kExitFindings;
+  }
+
+  diff::DiffOptions diff_options;
+  diff_options.renames = args.renames;
+  diff_options.old_label = old_side.label;
+  diff_options.new_label = new_side.label;
+  diff::ChangeSet changes = diff::diffSchemas(*old_side.schema, *new_side.schema, diff_options);
+  printDiagnostics(changes.diagnostics, "", context.err);
+  if (changes.diagnostics.hasErrors()) return kExitUsage;
+
+  diff::PlanOptions plan_options;
+  plan_options.backfills = *backfills;
+  diff::Plan plan = diff::plan(changes, plan_options);
+  for (const std::string& unused : plan.unused_backfills)
+    context.err << "felisc: warning: backfill for '" << unused << "' is not used by any step\n";
+  if (!args.allow_data_loss && !plan.dataLossSteps(diff::Direction::Up).empty()) {
+    reportDataLoss(plan, context.err);
+    return kExitDataLoss;
+  }
+  for (const diff::BackfillSlot& slot : plan.missingBackfills(diff::Direction::Up))
+    context.err << "felisc: warning: no backfill for " << slot.table << '.' << slot.column
+                << ": the upgrade stops if the table holds rows; give one with --backfill\n";
+
+  diff::Direction direction = args.direction == "down" ? diff::Direction::Down : diff::Direction::Up;
+  std::string text = render(plan, direction, args.format);
+  std::string down_text;
+  if (!args.down_output.empty()) down_text = render(plan, diff::Direction::Down, args.format);
+  if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
+  if (!args.down_output.empty() && !writeFileAtomically(args.down_output, down_text, context.err))
+    return kExitUsage;
+  return plan.empty() ? kExitOk : kExitFindings;
+}
+
+}  // namespace
+
+void registerDiff(CLI::App& app, CommandContext& context) {
+  auto args = std::make_shared<DiffArgs>();
+  CLI::App* command = app.add_subcommand(
+      "diff",
+      "Plan the migration from OLD to NEW and write its upgrade (or downgrade) as SQL, a review text or JSON. "
+      "Each side is a Felis file, REV:PATH from the enclosing git repository (e.g. main:yml/cdb_latiss.yaml), "
+      "or a live database (--old-db/--new-db). Exit status as git diff --exit-code: 0 no change, 1 changes, "
+      "2 error; 3 when the upgrade would lose data and --allow-data-loss is not given.");
+  command->add_option("old", args->old_spec, "the schema before: FILE or REV:PATH")->type_name("OLD");
+  command->add_option("new", args->new_spec, "the schema after: FILE or REV:PATH")->type_name("NEW");
+  command->add_option("--old-db", args->old_db, "read the old side from this database (libpq conninfo or URI)")
+      ->type_name("CONNINFO");
+  command->add_option("--new-db", args->new_db, "read the new side from this database (libpq conninfo or URI)")
+      ->type_name("CONNINFO");
+  command->add_option("--schema", args->schema, "schema name in the database(s); default: the file's")
+      ->type_name("NAME");
+  command->add_option("--format", args->format, "sql, text (for review) or json")
+      ->check(CLI::IsMember({"sql", "text", "json"}))
+      ->capture_default_str();
+  command->add_option("--direction", args->direction, "up (the upgrade) or down (its downgrade)")
+      ->check(CLI::IsMember({"up", "down"}))
+      ->capture_default_str();
+  command->add_option("-o,--output", args->output, "write to FILE (atomically) instead of stdout")->type_name("FILE");
+  command->add_option("--down-output", args->down_output, "also write the downgrade to FILE")->type_name("FILE");
+  command->add_option("--rename", args->renames,
+                      "rename hint: OLD=NEW for a table, TABLE.OLD=NEW for a column (repeatable)")
+      ->type_name("HINT");
+  command->add_option("--backfill", args->backfill_file,
+                      "SQL file of '-- backfill: table.column' sections: what fills existing rows before SET NOT NULL")
+      ->type_name("FILE");
+  command->add_flag("--allow-data-loss", args->allow_data_loss,
+                    "emit drops of tables and columns and narrowing type changes");
+  command->add_flag("!--no-id-generation", args->id_generation,
+                    "do not generate missing @ids (every object then needs one)");
+  command->callback([args, &context] { context.exit_code = runDiff(*args, context); });
+}
+
+}  // namespace felisc::cli

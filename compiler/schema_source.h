@@ -1,0 +1,35 @@
+/// \file
+/// Where one side of a diff comes from: a Felis file, a file at a git revision
+/// (`REV:PATH`, the sdm_schemas pull-request case), or a live database.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "compiler/felis_reader.h"
+#include "schema_model/diagnostic.h"
+#include "schema_model/model.h"
+
+namespace felisc::compiler {
+
+/// One loaded side, with what was reported on the way.
+struct LoadedSchema {
+  std::shared_ptr<const model::Schema> schema;  ///< null on failure
+  std::string label;                            ///< "old.yaml", "main:yml/cdb_latiss.yaml", "db:cdb_latiss"
+  std::string rendered_diagnostics;             ///< clang-style text, ready for stderr
+  bool io_error = false;                        ///< unreadable input (exit 2), not invalid input (exit 1)
+};
+
+/// Whether `spec` names a git revision's file (`REV:PATH`) rather than a file:
+/// it is not an existing path and has a ':' after a non-empty revision.
+bool isGitSpec(const std::string& spec);
+
+/// Reads a Felis file, or `REV:PATH` through `git show` in the current directory's
+/// repository (git's own syntax: `REV:./PATH` is relative to the current directory).
+LoadedSchema loadFelisSide(const std::string& spec, const ReadOptions& options);
+
+/// Reads schema `schema_name` from the database behind `conninfo` (libpq conninfo,
+/// URI, or "" for the PG* environment).
+LoadedSchema loadDatabaseSide(const std::string& conninfo, const std::string& schema_name);
+
+}  // namespace felisc::compiler
