@@ -65,13 +65,17 @@ WHERE n.nspname = ANY($1::text[])
 
 /// Every live column of those relations: type as format_type() spells it,
 /// NOT NULL, default as pg_get_expr() renders it, identity, generated, comment.
+/// A default holds no column reference, so it is deparsed without the relation
+/// (relid 0), which spares the server a relation lookup per default and renders
+/// the same text; a generated column's expression does refer to columns.
 inline constexpr std::string_view kColumns = R"sql(
 SELECT a.attrelid,
        a.attnum,
        a.attname,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS sql_type,
        a.attnotnull,
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS sql_default,
+       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0)
+            ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS sql_default,
        a.attidentity,
        a.attgenerated,
        d.description
@@ -106,27 +110,36 @@ WHERE n.nspname = ANY($1::text[])
 )sql";
 
 /// Primary key, unique, foreign key and check constraints (and exclusion
-/// constraints, which the model does not hold: the reader warns), with their columns by
-/// name (in key order), the referenced table and columns, actions, deferrability,
-/// pg_get_constraintdef() text and comment.
+/// constraints, which the model does not hold: the reader warns): key columns and
+/// referenced columns as attribute numbers (the reader names them from the columns
+/// it read), the referenced table, actions, deferrability, the check expression
+/// (pg_get_constraintdef(), deparsed only for checks: it is the costly part) and
+/// the comment. A foreign key into a relation the reader does not read (another
+/// schema, or an extension's table) gets its referenced column names here.
 inline constexpr std::string_view kConstraints = R"sql(
 SELECT co.conrelid,
        co.conname,
        co.contype,
-       ARRAY(SELECT a.attname FROM pg_catalog.unnest(co.conkey) WITH ORDINALITY AS k(attnum, i)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum
-             ORDER BY k.i) AS columns,
+       co.conkey,
        rn.nspname AS ref_schema,
        rc.relname AS ref_table,
-       ARRAY(SELECT a.attname FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY AS k(attnum, i)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum
-             ORDER BY k.i) AS ref_columns,
+       co.confrelid,
+       co.confkey,
        co.confdeltype,
        co.confupdtype,
        co.condeferrable,
        co.condeferred,
-       pg_catalog.pg_get_constraintdef(co.oid) AS definition,
-       d.description
+       CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_constraintdef(co.oid) END AS definition,
+       d.description,
+       CASE WHEN co.contype = 'f'
+             AND (NOT rn.nspname = ANY($1::text[])
+                  OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend e
+                             WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                               AND e.objid = co.confrelid AND e.deptype = 'e'))
+            THEN ARRAY(SELECT a.attname FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY AS k(attnum, i)
+                       JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum
+                       ORDER BY k.i)
+       END AS outside_ref_columns
 FROM pg_catalog.pg_constraint co
 JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -570,44 +570,76 @@ class Reader {
     return schemas_[ref.schema].tables[ref.index].columns[static_cast<std::size_t>(index)].name;
   }
 
+  /// `{1,3}` (an int2[] of attribute numbers) -> the names of those columns of `oid`.
+  std::vector<std::string> columnNames(std::uint32_t oid, std::string_view attnums) const {
+    std::vector<std::string> names;
+    auto items = pg::parseTextArray(attnums);
+    if (!items) return names;
+    names.reserve(items->size());
+    for (const std::string& attnum : *items) names.push_back(columnName(oid, parseInt(attnum)));
+    return names;
+  }
+
   void readConstraints() {
+    // Result columns of sql::kConstraints.
+    enum : int {
+      kRelid,
+      kName,
+      kType,
+      kKey,
+      kRefSchema,
+      kRefTable,
+      kRefRelid,
+      kRefKey,
+      kOnDelete,
+      kOnUpdate,
+      kDeferrable,
+      kDeferred,
+      kDefinition,
+      kDescription,
+      kOutsideRefColumns
+    };
     const pg::Result& rows = queries_.constraints;
     for (int row = 0; row < rows.rows(); ++row) {
-      auto relation = relations_.find(parseOid(rows.get(row, 0)));
+      std::uint32_t oid = parseOid(rows.get(row, kRelid));
+      auto relation = relations_.find(oid);
       if (relation == relations_.end() || relation->second.is_view) continue;
       const RelationRef& ref = relation->second;
       model::Table& table = schemas_[ref.schema].tables[ref.index];
-      std::string_view type = rows.get(row, 2);
+      std::string_view type = rows.get(row, kType);
       if (type == "p") {
         model::PrimaryKey key;
-        key.name = rows.get(row, 1);
-        key.columns = textArray(rows, row, 3);
+        key.name = rows.get(row, kName);
+        key.columns = columnNames(oid, rows.get(row, kKey));
         table.primary_key = std::move(key);
         continue;
       }
       model::Constraint constraint;
-      constraint.name = rows.get(row, 1);
-      constraint.columns = textArray(rows, row, 3);
-      constraint.deferrable = parseBool(rows.get(row, 9));
-      constraint.initially_deferred = parseBool(rows.get(row, 10));
-      constraint.description = optionalText(rows, row, 12);
+      constraint.name = rows.get(row, kName);
+      constraint.columns = columnNames(oid, rows.get(row, kKey));
+      constraint.deferrable = parseBool(rows.get(row, kDeferrable));
+      constraint.initially_deferred = parseBool(rows.get(row, kDeferred));
+      constraint.description = optionalText(rows, row, kDescription);
       if (type == "u") {
         constraint.kind = model::ConstraintKind::Unique;
       } else if (type == "f") {
         constraint.kind = model::ConstraintKind::ForeignKey;
-        std::string ref_schema(rows.get(row, 4));
+        std::string ref_schema(rows.get(row, kRefSchema));
         if (ref_schema != schemas_[ref.schema].name) constraint.ref_schema = std::move(ref_schema);
-        constraint.ref_table = rows.get(row, 5);
-        constraint.ref_columns = textArray(rows, row, 6);
-        constraint.on_delete = fkAction(rows.get(row, 7));
-        constraint.on_update = fkAction(rows.get(row, 8));
+        constraint.ref_table = rows.get(row, kRefTable);
+        // Named by the server when the target is not among the relations read.
+        constraint.ref_columns = rows.isNull(row, kOutsideRefColumns)
+                                     ? columnNames(parseOid(rows.get(row, kRefRelid)), rows.get(row, kRefKey))
+                                     : textArray(rows, row, kOutsideRefColumns);
+        constraint.on_delete = fkAction(rows.get(row, kOnDelete));
+        constraint.on_update = fkAction(rows.get(row, kOnUpdate));
       } else if (type == "x") {
         notModelled("table", table.name, "exclusion constraint '" + constraint.name + "'");
         continue;
       } else {
         constraint.kind = model::ConstraintKind::Check;
         constraint.columns.clear();
-        constraint.expression = checkExpression(rows.get(row, 11));
+        constraint.expression = checkExpression(rows.get(row, kDefinition));
       }
       table.constraints.push_back(std::move(constraint));
     }
