@@ -163,7 +163,7 @@ TEST(ResolveSerial, SingleColumnKey) {
       fk.ref_columns = {"id"};
       table.constraints.push_back(fk);
     }
-    const Column& column = resolved(table).columns[0];
+    const Column column = resolved(table).columns[0];  // a copy: the table is a temporary
     EXPECT_EQ(column.generation == Generation::Serial, test.expected) << test.what;
     EXPECT_EQ(column.sequence.empty(), !test.expected) << test.what;
   }
