@@ -29,7 +29,14 @@ struct InspectOptions {
   std::string output;
 };
 
-int runInspect(const InspectOptions& options, CommandContext& context) {
+int runInspect(const InspectOptions& options, std::size_t extra_arguments, CommandContext& context) {
+  if (extra_arguments != 0) {
+    // An unquoted conninfo (`host=h password=p`) arrives as several arguments;
+    // CLI11 would echo the extra ones, password included, so they are not shown.
+    context.err << "felisc: error: inspect: unexpected arguments (not shown: they may hold a password); "
+                   "inspect takes one DB argument, so quote a conninfo string that holds spaces\n";
+    return kExitUsage;
+  }
   if (options.format == "yaml" && options.schemas.size() != 1) {
     context.err << "felisc: error: --format yaml writes one Felis file: give exactly one --schema\n";
     return kExitUsage;
@@ -64,7 +71,10 @@ void registerInspect(CLI::App& app, CommandContext& context) {
   command->add_option("--format", options->format, "yaml (a Felis file, the default) or json (the model)")
       ->check(CLI::IsMember({"yaml", "json"}));
   command->add_option("-o,--output", options->output, "write to FILE instead of standard output");
-  command->callback([options, &context] { context.exit_code = runInspect(*options, context); });
+  command->allow_extras();
+  command->callback([options, command, &context] {
+    context.exit_code = runInspect(*options, command->remaining_size(), context);
+  });
 }
 
 }  // namespace felisc::cli
