@@ -257,12 +257,23 @@ class Renderer {
     step_.backfill = std::move(slot);
   }
 
+  /// A NOT NULL column: with a default and no backfill given, PostgreSQL fills
+  /// the rows with the default in ADD COLUMN; otherwise the column is added
+  /// nullable (and without its default, which ADD COLUMN would write into every
+  /// row), backfilled, then given its default and NOT NULL. A backfill given for
+  /// a column with a default wins: a default cannot fill a unique key.
   void addColumn(const AddColumn& c) {
     const Column& column = c.column;
-    bool needs_backfill = !column.nullable && column.generation == Generation::None && !column.sql_default;
-    add(alterTable(c.table) + "ADD COLUMN " + columnDefinition(column, !column.nullable && !needs_backfill));
+    const bool plain = column.generation == Generation::None;
+    const bool provided = options_.backfills.contains(c.table + "." + column.name);
+    const bool needs_backfill = !column.nullable && plain && (!column.sql_default || provided);
+    Column added = column;
+    if (needs_backfill) added.sql_default.reset();
+    add(alterTable(c.table) + "ADD COLUMN " + columnDefinition(added, !column.nullable && !needs_backfill));
     if (needs_backfill) {
       backfill(c.table, column, false);
+      if (column.sql_default)
+        add(alterColumnPrefix(c.table, column.name) + "SET DEFAULT " + *column.sql_default);
       add(alterColumnPrefix(c.table, column.name) + "SET NOT NULL");
       hazard(HazardKind::ValidatesRows, "SET NOT NULL scans " + c.table);
     }

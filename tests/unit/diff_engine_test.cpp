@@ -772,3 +772,23 @@ TEST(BackfillFile, UnusedBackfillsAreReported) {
 
 }  // namespace
 }  // namespace felisc::diff
+
+namespace felisc::diff {
+namespace {
+
+TEST(DiffEngine, ProvidedBackfillWinsOverTheDefault) {
+  Table t = plainTable("t");
+  Schema a = schema({t});
+  t.columns.push_back(withDefault(column("code", FelisType::Int, false), model::Scalar::Kind::Integer, "0"));
+  PlanOptions options;
+  options.backfills["t.code"] = "id";
+  Plan p = planOf(a, schema({t}), {}, options);
+  EXPECT_EQ(statements(p, Direction::Up),
+            (std::vector<std::string>{"ALTER TABLE s.t ADD COLUMN code integer",
+                                      "UPDATE s.t SET code = (id) WHERE code IS NULL",
+                                      "ALTER TABLE s.t ALTER COLUMN code SET DEFAULT 0",
+                                      "ALTER TABLE s.t ALTER COLUMN code SET NOT NULL"}));
+}
+
+}  // namespace
+}  // namespace felisc::diff
