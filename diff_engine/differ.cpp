@@ -97,28 +97,39 @@ struct NamedMatcher {
   std::function<void(const T&)> on_added;
 
   void run(const std::vector<const T*>& olds, const std::vector<const T*>& news) const {
-    std::unordered_map<std::string_view, std::size_t> new_by_name;
-    for (std::size_t i = 0; i < news.size(); ++i) new_by_name.emplace(news[i]->name, i);
     std::vector<std::optional<std::size_t>> pair_of_old(olds.size());
     std::vector<bool> new_taken(news.size(), false);
-    for (std::size_t i = 0; i < olds.size(); ++i) {
-      auto found = new_by_name.find(olds[i]->name);
-      if (found == new_by_name.end() || new_taken[found->second]) continue;
-      pair_of_old[i] = found->second;
-      new_taken[found->second] = true;
+    auto link = [&](std::size_t o, std::size_t n) {
+      pair_of_old[o] = n;
+      new_taken[n] = true;
+    };
+    if (olds.size() * news.size() <= 64) {  // a few constraints per table: no hash map
+      for (std::size_t o = 0; o < olds.size(); ++o)
+        for (std::size_t n = 0; n < news.size() && !pair_of_old[o]; ++n)
+          if (!new_taken[n] && olds[o]->name == news[n]->name) link(o, n);
+    } else {
+      std::unordered_map<std::string_view, std::size_t> new_by_name;
+      for (std::size_t i = 0; i < news.size(); ++i) new_by_name.emplace(news[i]->name, i);
+      for (std::size_t o = 0; o < olds.size(); ++o) {
+        auto found = new_by_name.find(olds[o]->name);
+        if (found != new_by_name.end() && !new_taken[found->second]) link(o, found->second);
+      }
     }
-    std::unordered_map<std::string, std::deque<std::size_t>> new_by_key;
-    for (std::size_t i = 0; i < news.size(); ++i)
-      if (!new_taken[i]) new_by_key[new_key(*news[i])].push_back(i);
     std::vector<bool> renamed(olds.size(), false);
-    for (std::size_t i = 0; i < olds.size(); ++i) {
-      if (pair_of_old[i]) continue;
-      auto found = new_by_key.find(old_key(*olds[i]));
-      if (found == new_by_key.end() || found->second.empty()) continue;
-      pair_of_old[i] = found->second.front();
-      found->second.pop_front();
-      new_taken[*pair_of_old[i]] = true;
-      renamed[i] = true;
+    bool old_left = std::any_of(pair_of_old.begin(), pair_of_old.end(), [](const auto& p) { return !p; });
+    bool new_left = std::any_of(new_taken.begin(), new_taken.end(), [](bool taken) { return !taken; });
+    if (old_left && new_left) {
+      std::unordered_map<std::string, std::deque<std::size_t>> new_by_key;
+      for (std::size_t i = 0; i < news.size(); ++i)
+        if (!new_taken[i]) new_by_key[new_key(*news[i])].push_back(i);
+      for (std::size_t i = 0; i < olds.size(); ++i) {
+        if (pair_of_old[i]) continue;
+        auto found = new_by_key.find(old_key(*olds[i]));
+        if (found == new_by_key.end() || found->second.empty()) continue;
+        link(i, found->second.front());
+        found->second.pop_front();
+        renamed[i] = true;
+      }
     }
     for (std::size_t i = 0; i < olds.size(); ++i) {
       if (pair_of_old[i])
@@ -135,7 +146,9 @@ struct NamedMatcher {
 struct TablePair {
   const Table* old_table = nullptr;
   const Table* new_table = nullptr;
-  std::unordered_map<std::string, std::string> column_names;  ///< old column name -> new name
+  /// Old column name -> new name (views into the models); empty when `same_columns`.
+  std::unordered_map<std::string_view, std::string_view> column_names;
+  bool same_columns = false;  ///< every column kept its name and place: translation is the identity
   std::vector<std::pair<std::size_t, std::size_t>> column_pairs;
   std::vector<std::size_t> dropped_columns;  ///< indexes in the old table
   std::vector<std::size_t> added_columns;    ///< indexes in the new table
@@ -275,6 +288,15 @@ class Differ {
   static void matchColumns(TablePair& pair, bool match_by_id) {
     const auto& olds = pair.old_table->columns;
     const auto& news = pair.new_table->columns;
+    // The common case: the same columns, in the same order, with the same @ids.
+    bool same = pair.column_hints.empty() && olds.size() == news.size();
+    for (std::size_t i = 0; same && i < olds.size(); ++i)
+      same = olds[i].name == news[i].name && (!match_by_id || olds[i].id == news[i].id);
+    if (same) {
+      pair.same_columns = true;
+      for (std::size_t i = 0; i < olds.size(); ++i) pair.column_pairs.emplace_back(i, i);
+      return;
+    }
     std::vector<std::optional<std::size_t>> pair_of_old(olds.size());
     std::vector<std::optional<std::size_t>> pair_of_new(news.size());
     std::unordered_map<std::string_view, std::size_t> old_by_name;
@@ -322,22 +344,43 @@ class Differ {
 
   [[nodiscard]] std::string newTableName(const std::string& old_name) const {
     auto found = table_names_.find(old_name);
-    return found == table_names_.end() ? std::string(kGone) + old_name : found->second;
+    return found == table_names_.end() ? std::string(kGone) + old_name : std::string(found->second);
+  }
+
+  [[nodiscard]] const TablePair* pairOfOld(std::string_view old_table) const {
+    auto found = pair_by_old_name_.find(old_table);
+    return found == pair_by_old_name_.end() ? nullptr : &pairs_[found->second];
+  }
+
+  /// The new name of column `column` of a matched table; nullopt when it is gone.
+  static std::optional<std::string_view> newColumnName(const TablePair* pair, std::string_view column) {
+    if (pair == nullptr) return std::nullopt;
+    if (pair->same_columns) return column;
+    auto found = pair->column_names.find(column);
+    if (found == pair->column_names.end()) return std::nullopt;
+    return found->second;
+  }
+
+  /// Whether `old_columns` of old table `old_table`, renamed, are `new_columns`.
+  [[nodiscard]] bool sameColumns(std::string_view old_table, const std::vector<std::string>& old_columns,
+                                 const std::vector<std::string>& new_columns) const {
+    if (old_columns.size() != new_columns.size()) return false;
+    const TablePair* pair = pairOfOld(old_table);
+    for (std::size_t i = 0; i < old_columns.size(); ++i) {
+      auto name = newColumnName(pair, old_columns[i]);
+      if (!name || *name != new_columns[i]) return false;
+    }
+    return true;
   }
 
   [[nodiscard]] std::vector<std::string> newColumnNames(const std::string& old_table,
                                                         const std::vector<std::string>& columns) const {
     std::vector<std::string> out;
     out.reserve(columns.size());
-    auto pair = pair_by_old_name_.find(old_table);
+    const TablePair* pair = pairOfOld(old_table);
     for (const auto& column : columns) {
-      if (pair == pair_by_old_name_.end()) {
-        out.push_back(std::string(kGone) + column);
-        continue;
-      }
-      const auto& names = pairs_[pair->second].column_names;
-      auto found = names.find(column);
-      out.push_back(found == names.end() ? std::string(kGone) + column : found->second);
+      auto name = newColumnName(pair, column);
+      out.push_back(name ? std::string(*name) : std::string(kGone) + column);
     }
     return out;
   }
@@ -376,6 +419,46 @@ class Differ {
     return constraintKey(c, newColumnNames(old_table.name, c.columns), ref_schema,
                          local ? newTableName(c.ref_table) : c.ref_table,
                          local ? newColumnNames(c.ref_table, c.ref_columns) : c.ref_columns);
+  }
+
+  /// The same definition as oldConstraintKey(o) == newConstraintKey(n), without building keys.
+  [[nodiscard]] bool sameConstraint(const Table& old_table, const Constraint& o, const Constraint& n) const {
+    if (o.kind != n.kind || o.deferrable != n.deferrable || o.initially_deferred != n.initially_deferred ||
+        !sameColumns(old_table.name, o.columns, n.columns))
+      return false;
+    if (o.kind == ConstraintKind::Check)
+      return o.expression == n.expression ||
+             model::normalizeSqlExpression(o.expression) == model::normalizeSqlExpression(n.expression);
+    if (o.kind != ConstraintKind::ForeignKey) return true;
+    std::string old_ref_schema = refSchema(o, old_);
+    if (old_ref_schema != refSchema(n, new_) || o.on_delete != n.on_delete || o.on_update != n.on_update)
+      return false;
+    if (!old_ref_schema.empty()) return o.ref_table == n.ref_table && o.ref_columns == n.ref_columns;
+    auto table = table_names_.find(o.ref_table);
+    return table != table_names_.end() && table->second == n.ref_table &&
+           sameColumns(o.ref_table, o.ref_columns, n.ref_columns);
+  }
+
+  [[nodiscard]] bool sameIndex(const Table& old_table, const Index& o, const Index& n) const {
+    if (o.unique != n.unique || o.method != n.method || o.elements.size() != n.elements.size()) return false;
+    if (o.predicate != n.predicate &&
+        model::normalizeSqlExpression(o.predicate) != model::normalizeSqlExpression(n.predicate))
+      return false;
+    const TablePair* pair = pairOfOld(old_table.name);
+    for (std::size_t i = 0; i < o.elements.size(); ++i) {
+      const auto& a = o.elements[i];
+      const auto& b = n.elements[i];
+      if (a.is_expression != b.is_expression) return false;
+      if (a.is_expression) {
+        if (a.text != b.text &&
+            model::normalizeSqlExpression(a.text) != model::normalizeSqlExpression(b.text))
+          return false;
+        continue;
+      }
+      auto name = newColumnName(pair, a.text);
+      if (!name || *name != b.text) return false;
+    }
+    return true;
   }
 
   [[nodiscard]] std::string newConstraintKey(const Constraint& c) const {
@@ -424,9 +507,12 @@ class Differ {
   void comment(ObjectKind kind, const std::string& table, const std::string& object,
                const std::optional<std::string>& old_description,
                const std::optional<std::string>& new_description) {
-    auto from = normalizedDescription(old_description);
-    auto to = normalizedDescription(new_description);
-    if (from != to) emit(SetComment{kind, table, object, from, to});
+    auto text = [](const std::optional<std::string>& d) {
+      return d ? std::string_view(*d) : std::string_view();
+    };
+    if (text(old_description) == text(new_description)) return;  // "" is no comment, as in PostgreSQL
+    emit(SetComment{kind, table, object, normalizedDescription(old_description),
+                    normalizedDescription(new_description)});
   }
 
   void addTable(const Table& table) {
@@ -503,7 +589,7 @@ class Differ {
       key.name = primaryKeyName(table);
       return key;
     };
-    if (old_key && new_key && newColumnNames(old_table.name, old_key->columns) == new_key->columns) {
+    if (old_key && new_key && sameColumns(old_table.name, old_key->columns, new_key->columns)) {
       if (primaryKeyName(old_table) != primaryKeyName(new_table))
         emit(RenameConstraint{new_table.name, primaryKeyName(old_table), primaryKeyName(new_table), true});
       return;
@@ -542,7 +628,7 @@ class Differ {
     matcher.old_key = [&](const Constraint& c) { return oldConstraintKey(old_table, c); };
     matcher.new_key = [&](const Constraint& c) { return newConstraintKey(c); };
     matcher.on_pair = [&](const Constraint& o, const Constraint& n, bool renamed) {
-      if (oldConstraintKey(old_table, o) != newConstraintKey(n) || needsRebuild(new_table, n)) {
+      if (!sameConstraint(old_table, o, n) || needsRebuild(new_table, n)) {
         dropConstraint(old_table, new_table, o);
         emit(AddConstraint{new_table.name, localized(n, new_), false});
         return;
@@ -570,7 +656,7 @@ class Differ {
     matcher.old_key = [&](const Index& i) { return oldIndexKey(old_table, i); };
     matcher.new_key = [&](const Index& i) { return newIndexKey(i); };
     matcher.on_pair = [&](const Index& o, const Index& n, bool renamed) {
-      if (oldIndexKey(old_table, o) != newIndexKey(n)) {
+      if (!sameIndex(old_table, o, n)) {
         dropIndex(old_table, new_table, o);
         emit(AddIndex{new_table.name, n, false});
         return;
@@ -619,8 +705,8 @@ class Differ {
   std::vector<std::optional<std::size_t>> pair_of_new_;
   std::unordered_map<std::string_view, std::size_t> old_by_name_;
   std::unordered_map<std::string_view, std::size_t> new_by_name_;
-  std::unordered_map<std::string, std::string> table_names_;  ///< old table name -> new
-  std::unordered_map<std::string, std::size_t> pair_by_old_name_;
+  std::unordered_map<std::string_view, std::string_view> table_names_;  ///< old table name -> new
+  std::unordered_map<std::string_view, std::size_t> pair_by_old_name_;
   /// Keys (PK, unique) dropped from kept tables, as "new table" + sorted new column names.
   std::unordered_set<std::string> dropped_keys_;
   /// Columns of kept tables whose type changes class (number, string, ...), as "table" + column.

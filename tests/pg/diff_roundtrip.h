@@ -330,13 +330,24 @@ inline void checkRoundTripInto(int& rows_used, ScratchDatabase& db, const model:
   // dropped comes back without its rows): a foreign key from a table with rows
   // into it cannot be validated. Such a pair runs without rows; with real data
   // the user fills the new table first (or the data is lost: DELETES_DATA).
+  // Likewise a column a plan adds (in the downgrade: one the upgrade dropped) holds
+  // NULLs or its default, which a foreign key from rows cannot reference.
   for (auto direction : {diff::Direction::Up, diff::Direction::Down}) {
     std::set<std::string> created;
-    for (const auto& step : plan.steps(direction))
+    std::set<std::pair<std::string, std::string>> added;
+    for (const auto& step : plan.steps(direction)) {
       if (const auto* add = std::get_if<diff::AddTable>(&step.change)) created.insert(add->table.name);
-    for (const auto& step : plan.steps(direction))
-      if (const auto* fk = std::get_if<diff::AddConstraint>(&step.change))
-        if (!fk->fresh_table && created.contains(fk->constraint.ref_table)) rows = 0;
+      if (const auto* add = std::get_if<diff::AddColumn>(&step.change))
+        added.insert({add->table, add->column.name});
+    }
+    for (const auto& step : plan.steps(direction)) {
+      const auto* fk = std::get_if<diff::AddConstraint>(&step.change);
+      if (fk == nullptr || fk->fresh_table || fk->constraint.kind != model::ConstraintKind::ForeignKey)
+        continue;
+      if (created.contains(fk->constraint.ref_table)) rows = 0;
+      for (const auto& column : fk->constraint.ref_columns)
+        if (added.contains({fk->constraint.ref_table, column})) rows = 0;
+    }
   }
   rows_used = rows;
   if (rows > 0) {
