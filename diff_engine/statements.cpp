@@ -357,6 +357,9 @@ class Renderer {
         !c.to.sequence.empty())
       add("ALTER SEQUENCE " + qualified(c.to.sequence) + " AS " + c.to.sql_type);
     std::string what = c.table + "." + c.to.name + " from " + c.from.sql_type + " to " + c.to.sql_type;
+    if (!change.convertible)
+      hazard(HazardKind::CastMayFail, "PostgreSQL has no conversion from " + c.from.sql_type + " to " +
+                                          c.to.sql_type + ": the statement fails; write its USING by hand");
     if (change.narrows) hazard(HazardKind::NarrowsType, "values may not survive converting " + what);
     if (change.may_fail)
       hazard(HazardKind::CastMayFail, "converting " + what + " fails on values that do not fit");

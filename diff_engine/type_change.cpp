@@ -133,6 +133,10 @@ bool binaryCoercible(const SqlTypeInfo& from, const SqlTypeInfo& to) {
 std::string usingExpression(const SqlTypeInfo& from, const SqlTypeInfo& to, std::string_view column,
                             std::string_view to_spelling) {
   std::string col(column);
+  if (isTime(from.family) && isNumber(to.family))
+    return "extract(epoch from " + col + ")::" + std::string(to_spelling);
+  if (isNumber(from.family) && isTime(to.family))
+    return "to_timestamp(" + col + ")::" + std::string(to_spelling);
   if (to.family == Family::Boolean && isNumber(from.family)) return "(" + col + " <> 0)";
   if (from.family == Family::Boolean && isNumber(to.family)) {
     if (to.family == Family::Integer && to.rank == 4) return col + "::integer";
@@ -207,6 +211,13 @@ TypeChange classifyTypeChange(std::string_view from_type, std::string_view to_ty
   SqlTypeInfo to = parseSqlType(to_type);
   change.needs_using = !assignmentCastable(from, to);
   if (change.needs_using) change.using_expr = usingExpression(from, to, quoted_column, to_type);
+  auto bytes = [](const SqlTypeInfo& t) { return t.family == Family::Bytea; };
+  auto time_and_boolean = [](const SqlTypeInfo& a, const SqlTypeInfo& b) {
+    return isTime(a.family) && b.family == Family::Boolean;
+  };
+  change.convertible = !(bytes(from) != bytes(to) && !isString(from.family) && !isString(to.family)) &&
+                       !time_and_boolean(from, to) && !time_and_boolean(to, from);
+  if (isNumber(from.family) && to.family == Family::Timestamp) change.timezone_dependent = true;
   change.rewrites = !binaryCoercible(from, to);
 
   if (isString(to.family)) {

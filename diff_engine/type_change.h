@@ -50,9 +50,15 @@ struct TypeChange {
   bool may_fail = false;     ///< the conversion raises an error on some values
   bool rewrites = true;      ///< the table is rewritten (false when binary-coercible)
   bool timezone_dependent = false;  ///< timestamp <-> timestamptz uses the session TimeZone
+  /// PostgreSQL has some conversion (a cast, or the ones below); false for bytea
+  /// to or from anything but a string, and boolean to or from a time type: then
+  /// the USING expression is a plain cast the server rejects, so the script stops.
+  bool convertible = true;
 };
 
 /// Classifies changing `column` (a quoted identifier) from `from` to `to`.
+/// Times and numbers, which have no cast between them, convert as seconds since
+/// 1970-01-01 00:00 UTC (`extract(epoch from c)`, `to_timestamp(c)`).
 TypeChange classifyTypeChange(std::string_view from, std::string_view to, std::string_view quoted_column);
 
 }  // namespace felisc::diff
