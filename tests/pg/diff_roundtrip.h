@@ -150,7 +150,8 @@ inline void fillTables(ScratchDatabase& db, const model::Schema& schema, const s
       std::string values;
       for (const auto& column : table.columns)
         values += (values.empty() ? "" : ", ") + valueFor(column.sql_type, i);
-      sql += "INSERT INTO " + q(name) + "." + q(table.name) + " (" + columns + ") VALUES (" + values + ");\n";
+      sql += "INSERT INTO " + q(name) + "." + q(table.name) + " (" + columns +
+             ") OVERRIDING SYSTEM VALUE VALUES (" + values + ");\n";
     }
   }
   sql += "SET session_replication_role = origin;\n";
