@@ -562,9 +562,17 @@ class Differ {
     if (old_not_null != new_not_null) kinds |= kColumnNullability;
     if (old_column.sql_default != new_column.sql_default) kinds |= kColumnDefault;
     if (old_column.generation != new_column.generation) kinds |= kColumnGeneration;
+    bool both_serial = old_column.generation == model::Generation::Serial &&
+                       new_column.generation == model::Generation::Serial;
+    bool sequence_renamed = both_serial && !old_column.sequence.empty() && !new_column.sequence.empty() &&
+                            old_column.sequence != new_column.sequence;
+    if (sequence_renamed)
+      emit(RenameSequence{new_table.name, new_column.name, old_column.sequence, new_column.sequence});
     if (kinds != 0) {
+      // `from` is named as after the renames (column and owned sequence), where the alter runs.
       Column from = old_column;
       from.name = new_column.name;
+      if (sequence_renamed) from.sequence = new_column.sequence;
       from.nullable = !old_not_null;
       Column to = new_column;
       to.nullable = !new_not_null;
@@ -572,11 +580,6 @@ class Differ {
     }
     if ((kinds & kColumnType) != 0 && typeClass(old_column.sql_type) != typeClass(new_column.sql_type))
       retyped_columns_.insert(new_table.name + kSeparator + new_column.name);
-    bool both_serial = old_column.generation == model::Generation::Serial &&
-                       new_column.generation == model::Generation::Serial;
-    if (both_serial && !old_column.sequence.empty() && !new_column.sequence.empty() &&
-        old_column.sequence != new_column.sequence)
-      emit(RenameSequence{new_table.name, new_column.name, old_column.sequence, new_column.sequence});
     comment(ObjectKind::Column, new_table.name, new_column.name, old_column.description,
             new_column.description);
   }

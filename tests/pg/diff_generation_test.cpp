@@ -63,6 +63,19 @@ INSTANTIATE_TEST_SUITE_P(
                                      "identity_kind"}),
     [](const ::testing::TestParamInfo<GenerationPair>& pair_info) { return pair_info.param.name; });
 
+TEST(DiffGenerationType, RenamedSerialColumnChangesTypeWithItsRenamedSequence) {
+  ScratchDatabase db;
+  ASSERT_TRUE(db.ok());
+  model::Schema a = withGeneration(Generation::Serial, model::FelisType::Int);
+  model::Schema b = withGeneration(Generation::Serial, model::FelisType::Long);
+  a.tables[0].columns[0].id = b.tables[0].columns[0].id = "#t.key";
+  b.tables[0].columns[0].name = "key";
+  b.tables[0].primary_key->columns = {"key"};
+  b.tables[0].columns[0].sequence = "t_key_seq";
+  diffcheck::checkRoundTrip(db, a, b, "renamed_serial_int_to_bigint");
+  diffcheck::checkRoundTrip(db, b, a, "renamed_serial_bigint_to_int");
+}
+
 TEST(DiffGenerationType, SerialColumnChangesTypeWithItsSequence) {
   ScratchDatabase db;
   ASSERT_TRUE(db.ok());
