@@ -28,17 +28,34 @@ std::string backfillNote(const Step& step) {
 
 std::string quoted(const std::optional<std::string>& text) { return "\"" + text.value_or("") + "\""; }
 
-/// The review line of a step (without indentation and hazards).
+/// What a new table holds, one line per column, key, constraint and index.
+std::string addedTable(const model::Table& table) {
+  std::string text = "+ created with " + std::to_string(table.columns.size()) +
+                     (table.columns.size() == 1 ? " column" : " columns");
+  for (const auto& column : table.columns)
+    text += "\n    + column " + column.name + " " + columnSummary(column);
+  if (table.primary_key) {
+    std::string columns;
+    for (const auto& column : table.primary_key->columns) columns += (columns.empty() ? "" : ", ") + column;
+    text += "\n    + primary key " + table.primary_key->name + " (" + columns + ")";
+  }
+  for (const auto& constraint : table.constraints)
+    text += "\n    + constraint " + constraint.name + " " + constraintSummary(constraint);
+  for (const auto& index : table.indexes) text += "\n    + index " + index.name + " " + indexSummary(index);
+  return text;
+}
+
+/// The review line of a step (without indentation and hazards); several lines
+/// for a new table.
 std::string line(const Step& step) {
   return std::visit(
       Overloaded{
           [](const CreateSchema& c) { return "+ schema " + c.schema; },
           [](const DropSchema& c) { return "- schema " + c.schema; },
-          [](const AddTable& c) {
-            return "+ table " + c.table.name + " (" + std::to_string(c.table.columns.size()) + " columns)";
-          },
+          [](const AddTable& c) { return addedTable(c.table); },
           [](const DropTable& c) {
-            return "- table " + c.table.name + " (" + std::to_string(c.table.columns.size()) + " columns)";
+            return "- dropped with its " + std::to_string(c.table.columns.size()) +
+                   (c.table.columns.size() == 1 ? " column" : " columns");
           },
           [](const RenameTable& c) { return "~ table " + c.from + " renamed to " + c.to; },
           [&](const AddColumn& c) {
