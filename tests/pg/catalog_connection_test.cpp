@@ -16,6 +16,7 @@
 #include "compiler/catalog_reader.h"
 #include "compiler/cli.h"
 #include "compiler/pg_connection.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/pg_test_server.h"
 
 namespace felisc::testing {
@@ -51,25 +52,6 @@ std::string allMessages(const catalog::CatalogResult& result) {
   return text;
 }
 
-struct CliRun {
-  int exit_code = 0;
-  std::string out;
-  std::string err;
-};
-
-CliRun runFelisc(std::vector<std::string> args) {
-  args.insert(args.begin(), "felisc");
-  std::vector<const char*> argv;
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  CliRun run;
-  run.exit_code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
-  run.out = out.str();
-  run.err = err.str();
-  return run;
-}
-
 TEST(CatalogConnection, RefusedConnectionIsAClearError) {
   std::string conninfo = "host=127.0.0.1 port=" + std::to_string(closedPort()) + " connect_timeout=5";
   catalog::CatalogResult result = catalog::readSchemas(conninfo, {"cat"});
@@ -90,7 +72,7 @@ TEST(CatalogConnection, MissingSchemaIsNamed) {
             "schema 'absent' does not exist in database '" + db.name() + "'");
   EXPECT_TRUE(result.schemas.empty());
 
-  CliRun run = runFelisc({"inspect", db.conninfo(), "--schema", "absent"});
+  testing::CliRun run = testing::runFelisc({"inspect", db.conninfo(), "--schema", "absent"});
   EXPECT_EQ(run.exit_code, cli::kExitUsage);
   EXPECT_EQ(run.out, "");
   EXPECT_EQ(run.err,
@@ -135,7 +117,7 @@ TEST(CatalogConnection, WrongPasswordNeverShows) {
   for (const std::string& db :
        {wrong, "postgresql://felisc_password:" + wrong_password + "@127.0.0.1:" + port + "/postgres",
         "postgresql://felisc_password@127.0.0.1:" + port + "/postgres?password=" + wrong_password}) {
-    CliRun run = runFelisc({"inspect", db, "--schema", "public"});
+    testing::CliRun run = testing::runFelisc({"inspect", db, "--schema", "public"});
     EXPECT_EQ(run.exit_code, cli::kExitUsage);
     EXPECT_NE(run.err.find("password authentication failed"), std::string::npos) << run.err;
     EXPECT_EQ((run.out + run.err).find(wrong_password), std::string::npos) << run.err;
@@ -144,7 +126,7 @@ TEST(CatalogConnection, WrongPasswordNeverShows) {
 
 TEST(CatalogConnection, UnquotedConninfoIsRefusedWithoutEchoingIt) {
   // `felisc inspect host=h password=p --schema s`: the shell splits the conninfo.
-  CliRun run = runFelisc({"inspect", "host=127.0.0.1", "password=Unquoted-secret-42", "--schema", "x"});
+  testing::CliRun run = testing::runFelisc({"inspect", "host=127.0.0.1", "password=Unquoted-secret-42", "--schema", "x"});
   EXPECT_EQ(run.exit_code, cli::kExitUsage);
   EXPECT_NE(run.err.find("unexpected arguments (not shown"), std::string::npos) << run.err;
   EXPECT_EQ((run.out + run.err).find("Unquoted-secret-42"), std::string::npos) << run.err;
@@ -153,7 +135,7 @@ TEST(CatalogConnection, UnquotedConninfoIsRefusedWithoutEchoingIt) {
 TEST(CatalogConnection, PasswordInAnErrorLibpqEchoesIsScrubbed) {
   // libpq quotes the bad token of a URI in its error, and here the token is the password.
   const std::string secret = "s3cret%zzword";
-  CliRun run = runFelisc(
+  testing::CliRun run = testing::runFelisc(
       {"inspect", "postgresql://felisc_password:" + secret + "@127.0.0.1:1/postgres", "--schema", "x"});
   EXPECT_EQ(run.exit_code, cli::kExitUsage);
   EXPECT_NE(run.err.find("percent-encoded"), std::string::npos) << run.err;

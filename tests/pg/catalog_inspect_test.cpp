@@ -12,29 +12,11 @@
 #include "compiler/felis_reader.h"
 #include "emitters/postgres_ddl.h"
 #include "schema_model/compare.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/pg_test_server.h"
 
 namespace felisc::testing {
 namespace {
-
-struct CliRun {
-  int exit_code = 0;
-  std::string out;
-  std::string err;
-};
-
-CliRun runFelisc(std::vector<std::string> args) {
-  args.insert(args.begin(), "felisc");
-  std::vector<const char*> argv;
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  CliRun run;
-  run.exit_code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
-  run.out = out.str();
-  run.err = err.str();
-  return run;
-}
 
 std::string joinLines(const std::vector<std::string>& lines) {
   std::string text;
@@ -105,7 +87,7 @@ TEST(CatalogInspect, HandMadeSchemaComesBackIdentical) {
   const model::Schema original = readOne(db.conninfo(), "consdb");
   ASSERT_EQ(original.tables.size(), 3u);
 
-  CliRun inspect = runFelisc({"inspect", db.conninfo(), "--schema", "consdb", "--format", "yaml"});
+  testing::CliRun inspect = testing::runFelisc({"inspect", db.conninfo(), "--schema", "consdb", "--format", "yaml"});
   ASSERT_EQ(inspect.exit_code, cli::kExitOk) << inspect.err;
   EXPECT_EQ(inspect.err, "");  // nothing lost
   compiler::ReadResult file = compiler::readFelisText(inspect.out, "consdb.yaml");
@@ -122,7 +104,7 @@ TEST(CatalogInspect, HandMadeSchemaComesBackIdentical) {
   EXPECT_TRUE(differences.empty()) << joinLines(differences) << inspect.out;
 
   // The same file again from the recreated database: inspect is deterministic.
-  CliRun again = runFelisc({"inspect", fresh.conninfo(), "--schema", "consdb"});
+  testing::CliRun again = testing::runFelisc({"inspect", fresh.conninfo(), "--schema", "consdb"});
   EXPECT_EQ(again.out, inspect.out);
 }
 
@@ -139,7 +121,7 @@ TEST(CatalogInspect, WhatFelisCannotSayIsNamed) {
     CREATE VIEW odd.v AS SELECT id FROM odd.t;
     GRANT SELECT ON odd.t TO usdf;
   )sql"));
-  CliRun run = runFelisc({"inspect", db.conninfo(), "--schema", "odd"});
+  testing::CliRun run = testing::runFelisc({"inspect", db.conninfo(), "--schema", "odd"});
   EXPECT_EQ(run.exit_code, cli::kExitOk);
   const std::string prefix = "felisc: warning: the Felis file cannot hold all the database holds: ";
   EXPECT_EQ(run.err, prefix +
@@ -159,7 +141,7 @@ TEST(CatalogInspect, JsonIsTheModel) {
   ASSERT_TRUE(
       db.exec("CREATE SCHEMA j; CREATE TABLE j.t (id bigserial PRIMARY KEY, x real DEFAULT 2.5);"
               "CREATE VIEW j.v AS SELECT x FROM j.t"));
-  CliRun run = runFelisc({"inspect", db.conninfo(), "--schema", "j", "--format", "json"});
+  testing::CliRun run = testing::runFelisc({"inspect", db.conninfo(), "--schema", "j", "--format", "json"});
   ASSERT_EQ(run.exit_code, cli::kExitOk) << run.err;
   auto json = nlohmann::json::parse(run.out);
   EXPECT_EQ(json["format"], "felisc-model");
@@ -172,12 +154,12 @@ TEST(CatalogInspect, JsonIsTheModel) {
 
   // Several schemas at once, and a file written with -o.
   ASSERT_TRUE(db.exec("CREATE SCHEMA k"));
-  CliRun both = runFelisc({"inspect", db.conninfo(), "--schema", "j", "--schema", "k", "--format", "json"});
+  testing::CliRun both = testing::runFelisc({"inspect", db.conninfo(), "--schema", "j", "--schema", "k", "--format", "json"});
   ASSERT_EQ(both.exit_code, cli::kExitOk) << both.err;
   auto pair = nlohmann::json::parse(both.out);
   ASSERT_EQ(pair["schemas"].size(), 2u);
   EXPECT_EQ(pair["schemas"][1]["name"], "k");
-  CliRun yaml_both = runFelisc({"inspect", db.conninfo(), "--schema", "j", "--schema", "k"});
+  testing::CliRun yaml_both = testing::runFelisc({"inspect", db.conninfo(), "--schema", "j", "--schema", "k"});
   EXPECT_EQ(yaml_both.exit_code, cli::kExitUsage);
   EXPECT_NE(yaml_both.err.find("exactly one --schema"), std::string::npos);
 }

@@ -13,26 +13,11 @@
 #include <vector>
 
 #include "compiler/cli.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc {
 namespace {
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-RunResult runFelisc(std::vector<std::string> args) {
-  args.insert(args.begin(), "felisc");
-  std::vector<const char*> argv;
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  int code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
 
 std::string demo(const std::string& name) { return (testing::fixturesDir() / "demo" / name).string(); }
 
@@ -52,45 +37,45 @@ class CliDiff : public ::testing::Test {
 };
 
 TEST_F(CliDiff, IdenticalInputsExitZeroWithAnEmptyPlan) {
-  RunResult result = runFelisc({"diff", demo("new.yaml"), demo("new.yaml")});
+  testing::CliRun result = testing::runFelisc({"diff", demo("new.yaml"), demo("new.yaml")});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out.find("ALTER"), std::string::npos) << result.out;
 }
 
 TEST_F(CliDiff, ChangesExitOneAndAreOneTransaction) {
-  RunResult result = runFelisc({"diff", demo("old.yaml"), demo("new.yaml")});
+  testing::CliRun result = testing::runFelisc({"diff", demo("old.yaml"), demo("new.yaml")});
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_NE(result.out.find("BEGIN;"), std::string::npos);
   EXPECT_NE(result.out.find("COMMIT;"), std::string::npos);
   EXPECT_NE(result.out.find("RENAME CONSTRAINT"), std::string::npos) << result.out;
-  EXPECT_EQ(runFelisc({"diff", demo("old.yaml"), demo("new.yaml")}).out, result.out);  // deterministic
+  EXPECT_EQ(testing::runFelisc({"diff", demo("old.yaml"), demo("new.yaml")}).out, result.out);  // deterministic
 }
 
 TEST_F(CliDiff, DataLossIsRefusedWithTheListAndNothingWritten) {
-  RunResult refused = runFelisc({"diff", "-o", file("up.sql"), demo("new.yaml"), demo("old.yaml")});
+  testing::CliRun refused = testing::runFelisc({"diff", "-o", file("up.sql"), demo("new.yaml"), demo("old.yaml")});
   EXPECT_EQ(refused.exit_code, 3);
   EXPECT_NE(refused.err.find("drop column exposure.airmass"), std::string::npos) << refused.err;
   EXPECT_FALSE(std::filesystem::exists(file("up.sql")));
 
-  RunResult allowed = runFelisc({"diff", "--allow-data-loss", "-o", file("up.sql"), demo("new.yaml"), demo("old.yaml")});
+  testing::CliRun allowed = testing::runFelisc({"diff", "--allow-data-loss", "-o", file("up.sql"), demo("new.yaml"), demo("old.yaml")});
   EXPECT_EQ(allowed.exit_code, 1) << allowed.err;
   EXPECT_NE(testing::readFile(file("up.sql")).find("DROP COLUMN airmass"), std::string::npos);
 }
 
 TEST_F(CliDiff, DownOutputIsTheDowngradeOfTheSamePlan) {
-  RunResult result =
-      runFelisc({"diff", "-o", file("up.sql"), "--down-output", file("down.sql"), demo("old.yaml"), demo("new.yaml")});
+  testing::CliRun result =
+      testing::runFelisc({"diff", "-o", file("up.sql"), "--down-output", file("down.sql"), demo("old.yaml"), demo("new.yaml")});
   ASSERT_EQ(result.exit_code, 1) << result.err;
   EXPECT_EQ(testing::readFile(file("down.sql")),
-            runFelisc({"diff", "--direction", "down", demo("old.yaml"), demo("new.yaml")}).out);
+            testing::runFelisc({"diff", "--direction", "down", demo("old.yaml"), demo("new.yaml")}).out);
   EXPECT_NE(testing::readFile(file("down.sql")).find("DROP COLUMN airmass"), std::string::npos);
 }
 
 TEST_F(CliDiff, TextAndJsonFormats) {
-  RunResult text = runFelisc({"diff", "--format", "text", demo("old.yaml"), demo("new.yaml")});
+  testing::CliRun text = testing::runFelisc({"diff", "--format", "text", demo("old.yaml"), demo("new.yaml")});
   EXPECT_EQ(text.exit_code, 1);
   EXPECT_NE(text.out.find("+ column airmass double precision"), std::string::npos) << text.out;
-  RunResult json = runFelisc({"diff", "--format", "json", demo("old.yaml"), demo("new.yaml")});
+  testing::CliRun json = testing::runFelisc({"diff", "--format", "json", demo("old.yaml"), demo("new.yaml")});
   EXPECT_EQ(json.exit_code, 1);
   nlohmann::json parsed = nlohmann::json::parse(json.out, nullptr, false);
   EXPECT_FALSE(parsed.is_discarded()) << json.out;
@@ -104,8 +89,8 @@ TEST_F(CliDiff, GitRevisionSides) {
   std::filesystem::copy_file(demo("new.yaml"), file("schema.yaml"), std::filesystem::copy_options::overwrite_existing);
   std::filesystem::path cwd = std::filesystem::current_path();
   std::filesystem::current_path(dir_);
-  RunResult from_git = runFelisc({"diff", "HEAD:schema.yaml", "schema.yaml"});
-  RunResult bad_rev = runFelisc({"diff", "no-such-rev:schema.yaml", "schema.yaml"});
+  testing::CliRun from_git = testing::runFelisc({"diff", "HEAD:schema.yaml", "schema.yaml"});
+  testing::CliRun bad_rev = testing::runFelisc({"diff", "no-such-rev:schema.yaml", "schema.yaml"});
   std::filesystem::current_path(cwd);
   EXPECT_EQ(from_git.exit_code, 1) << from_git.err;
   EXPECT_NE(from_git.out.find("-- from: HEAD:schema.yaml"), std::string::npos) << from_git.out;
@@ -115,20 +100,20 @@ TEST_F(CliDiff, GitRevisionSides) {
 }
 
 TEST_F(CliDiff, UsageErrors) {
-  EXPECT_EQ(runFelisc({"diff", demo("old.yaml")}).exit_code, 2);
-  EXPECT_EQ(runFelisc({"diff", "--format", "yaml", demo("old.yaml"), demo("new.yaml")}).exit_code, 2);
-  EXPECT_EQ(runFelisc({"diff", demo("old.yaml"), file("missing.yaml")}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({"diff", demo("old.yaml")}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({"diff", "--format", "yaml", demo("old.yaml"), demo("new.yaml")}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({"diff", demo("old.yaml"), file("missing.yaml")}).exit_code, 2);
 }
 
 TEST_F(CliDiff, BackfillFileFillsTheSlot) {
   std::ofstream(file("backfill.sql")) << "-- backfill: exposure.airmass\n1.0\n";
-  RunResult result = runFelisc({"diff", "--backfill", file("backfill.sql"), demo("old.yaml"), demo("new.yaml")});
+  testing::CliRun result = testing::runFelisc({"diff", "--backfill", file("backfill.sql"), demo("old.yaml"), demo("new.yaml")});
   EXPECT_EQ(result.exit_code, 1) << result.err;
   // airmass is nullable in the demo, so nothing uses the backfill: say so.
   EXPECT_NE(result.err.find("backfill for 'exposure.airmass' is not used"), std::string::npos) << result.err;
   std::ofstream(file("bad.sql")) << "UPDATE x SET y = 1;\n";  // SQL before the first marker
-  EXPECT_EQ(runFelisc({"diff", "--backfill", file("bad.sql"), demo("old.yaml"), demo("new.yaml")}).exit_code, 2);
-  EXPECT_EQ(runFelisc({"diff", "--backfill", file("none.sql"), demo("old.yaml"), demo("new.yaml")}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({"diff", "--backfill", file("bad.sql"), demo("old.yaml"), demo("new.yaml")}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({"diff", "--backfill", file("none.sql"), demo("old.yaml"), demo("new.yaml")}).exit_code, 2);
 }
 
 }  // namespace

@@ -10,26 +10,11 @@
 #include <vector>
 
 #include "compiler/cli.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc {
 namespace {
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-RunResult runFelisc(std::vector<std::string> args) {
-  args.insert(args.begin(), "felisc");
-  std::vector<const char*> argv;
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  int code = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
 
 std::string fixture(const std::string& name) { return (testing::fixturesDir() / "cli" / name).string(); }
 
@@ -60,31 +45,31 @@ void writeText(const std::string& path, const std::string& text) {
 }
 
 TEST(Cli, VersionAndHelp) {
-  RunResult version = runFelisc({"--version"});
+  testing::CliRun version = testing::runFelisc({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out, "felisc " FELISC_TEST_VERSION "\n");
   for (const char* command : {"validate", "create"}) {
-    RunResult help = runFelisc({command, "--help"});
+    testing::CliRun help = testing::runFelisc({command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.out.find(command), std::string::npos) << help.out;
   }
 }
 
 TEST(Cli, UsageErrorsExitTwo) {
-  EXPECT_EQ(runFelisc({}).exit_code, 2);
-  EXPECT_EQ(runFelisc({"frobnicate"}).exit_code, 2);
-  EXPECT_EQ(runFelisc({"validate"}).exit_code, 2);
-  EXPECT_EQ(runFelisc({"validate", "--no-such-flag", fixture("valid.yaml")}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({"validate"}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({"validate", "--no-such-flag", fixture("valid.yaml")}).exit_code, 2);
 }
 
 TEST(Cli, ValidateValidFileExitsZero) {
-  RunResult result = runFelisc({"validate", fixture("valid.yaml")});
+  testing::CliRun result = testing::runFelisc({"validate", fixture("valid.yaml")});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.err.find("error:"), std::string::npos) << result.err;
 }
 
 TEST(Cli, ValidateReportsEveryErrorOfAFileClangStyle) {
-  RunResult result = runFelisc({"validate", fixture("invalid.yaml")});
+  testing::CliRun result = testing::runFelisc({"validate", fixture("invalid.yaml")});
   EXPECT_EQ(result.exit_code, 1);
   const std::string file = fixture("invalid.yaml");
   // The misspelt key and the missing length, both in one run, with line:col.
@@ -94,7 +79,7 @@ TEST(Cli, ValidateReportsEveryErrorOfAFileClangStyle) {
 }
 
 TEST(Cli, ValidateJsonForCi) {
-  RunResult result = runFelisc({"validate", "--format", "json", fixture("valid.yaml"), fixture("invalid.yaml")});
+  testing::CliRun result = testing::runFelisc({"validate", "--format", "json", fixture("valid.yaml"), fixture("invalid.yaml")});
   EXPECT_EQ(result.exit_code, 1);
   nlohmann::json report = nlohmann::json::parse(result.out);
   EXPECT_FALSE(report["valid"].get<bool>());
@@ -109,15 +94,15 @@ TEST(Cli, ValidateJsonForCi) {
 }
 
 TEST(Cli, MissingFileIsAnIoErrorExitTwo) {
-  RunResult result = runFelisc({"validate", fixture("valid.yaml"), fixture("no-such-file.yaml")});
+  testing::CliRun result = testing::runFelisc({"validate", fixture("valid.yaml"), fixture("no-such-file.yaml")});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find(fixture("no-such-file.yaml") + ": error: cannot read file"), std::string::npos)
       << result.err;
 }
 
 TEST(Cli, CreateWritesDeterministicDdl) {
-  RunResult first = runFelisc({"create", fixture("valid.yaml")});
-  RunResult second = runFelisc({"create", fixture("valid.yaml")});
+  testing::CliRun first = testing::runFelisc({"create", fixture("valid.yaml")});
+  testing::CliRun second = testing::runFelisc({"create", fixture("valid.yaml")});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_EQ(first.out, second.out);
   EXPECT_NE(first.out.find("CREATE SCHEMA cli_demo;"), std::string::npos) << first.out;
@@ -125,7 +110,7 @@ TEST(Cli, CreateWritesDeterministicDdl) {
 }
 
 TEST(Cli, CreateSchemaOverride) {
-  RunResult result = runFelisc({"create", "--schema", "Other", fixture("valid.yaml")});
+  testing::CliRun result = testing::runFelisc({"create", "--schema", "Other", fixture("valid.yaml")});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("CREATE SCHEMA \"Other\";"), std::string::npos) << result.out;
   EXPECT_EQ(result.out.find("cli_demo."), std::string::npos) << result.out;
@@ -133,20 +118,20 @@ TEST(Cli, CreateSchemaOverride) {
 
 TEST(Cli, CreateOutputFileMatchesStdout) {
   TempDir dir;
-  RunResult to_file = runFelisc({"create", "-o", dir.file("out.sql"), fixture("valid.yaml")});
+  testing::CliRun to_file = testing::runFelisc({"create", "-o", dir.file("out.sql"), fixture("valid.yaml")});
   ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
   EXPECT_TRUE(to_file.out.empty());
-  EXPECT_EQ(testing::readFile(dir.file("out.sql")), runFelisc({"create", fixture("valid.yaml")}).out);
+  EXPECT_EQ(testing::readFile(dir.file("out.sql")), testing::runFelisc({"create", fixture("valid.yaml")}).out);
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.sql"});  // no temporary left behind
 }
 
 TEST(Cli, FailedCreateWritesNothingAndKeepsAnOldOutput) {
   TempDir dir;
-  RunResult fresh = runFelisc({"create", "-o", dir.file("new.sql"), fixture("invalid.yaml")});
+  testing::CliRun fresh = testing::runFelisc({"create", "-o", dir.file("new.sql"), fixture("invalid.yaml")});
   EXPECT_EQ(fresh.exit_code, 1);
   EXPECT_TRUE(dir.entries().empty());
   writeText(dir.file("old.sql"), "-- previous output\n");
-  RunResult over = runFelisc({"create", "-o", dir.file("old.sql"), fixture("invalid.yaml")});
+  testing::CliRun over = testing::runFelisc({"create", "-o", dir.file("old.sql"), fixture("invalid.yaml")});
   EXPECT_EQ(over.exit_code, 1);
   EXPECT_EQ(testing::readFile(dir.file("old.sql")), "-- previous output\n");
 }
@@ -171,7 +156,7 @@ TEST(Cli, HostileInputIsRefusedWithTheFileNamed) {
   for (const auto& [name, text] : inputs) {
     writeText(dir.file(name), text);
     for (const char* command : {"validate", "create"}) {
-      RunResult result = runFelisc({command, dir.file(name)});
+      testing::CliRun result = testing::runFelisc({command, dir.file(name)});
       EXPECT_TRUE(result.exit_code == 1 || result.exit_code == 2) << command << " " << name << ": " << result.err;
       EXPECT_NE(result.err.find(dir.file(name) + ":"), std::string::npos) << command << " " << name << ": " << result.err;
       EXPECT_NE(result.err.find("error:"), std::string::npos) << command << " " << name << ": " << result.err;
