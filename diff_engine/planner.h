@@ -89,9 +89,13 @@ struct PlanOptions {
   /// The schema to qualify names with; empty: the ChangeSet's new schema name
   /// (its old one for a plan that drops the schema).
   std::string schema;
-  /// Backfill SQL per "table.column": an expression (`UPDATE t SET c = (<expr>)
-  /// WHERE c IS NULL` is written around it) or, when it starts with UPDATE,
-  /// WITH, INSERT, DELETE, SELECT or DO, a complete statement used as is.
+  /// Backfill SQL per "table.column" (the table as named when the step runs):
+  /// an expression (`UPDATE t SET c = (<expr>) WHERE c IS NULL` is written
+  /// around it) or, when it starts with UPDATE, WITH, INSERT, DELETE, SELECT or
+  /// DO, a complete statement used as is. Without one, the column's default
+  /// fills the rows; with neither, the slot is a guard that stops the script
+  /// when a NULL is there. A backfill given for a column with a default wins
+  /// (a default cannot fill a unique key). See backfill_file.h for the file.
   std::map<std::string, std::string> backfills;
 };
 
