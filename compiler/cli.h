@@ -8,10 +8,10 @@ namespace felisc::cli {
 
 /// Exit codes shared by every subcommand.
 enum ExitCode : int {
-  kExitOk = 0,          ///< valid / no change
-  kExitFindings = 1,    ///< invalid input, or (diff) changes found
-  kExitUsage = 2,       ///< usage or I/O error
-  kExitDataLoss = 3,    ///< (diff) the plan loses data and --allow-data-loss was not given
+  kExitOk = 0,        ///< valid / no change
+  kExitFindings = 1,  ///< invalid input, or (diff) changes found
+  kExitUsage = 2,     ///< usage or I/O error
+  kExitDataLoss = 3,  ///< (diff) the plan loses data and --allow-data-loss was not given
 };
 
 /// Runs felisc with `argv`, writing results to `out` and diagnostics to `err`.

@@ -48,7 +48,8 @@ void registerCreate(CLI::App& app, CommandContext& context) {
   auto args = std::make_shared<CreateArgs>();
   CLI::App* command = app.add_subcommand(
       "create",
-      "Compile a Felis file to PostgreSQL DDL: CREATE SCHEMA, tables, keys, constraints, indexes, foreign keys "
+      "Compile a Felis file to PostgreSQL DDL: CREATE SCHEMA, tables, keys, constraints, indexes, foreign "
+      "keys "
       "after all tables, and COMMENT ON for every description. Output is byte-identical for the same input. "
       "Where felis misbehaves felisc does the evident right thing (see README, 'Felis quirks felisc fixes'): "
       "postgresql:datatype is read as a PostgreSQL type (TIMESTAMP(6) stays without time zone), index "

@@ -56,8 +56,8 @@ std::optional<std::map<std::string, std::string>> readBackfills(const std::strin
 }
 
 /// Loads one side: a database when `conninfo` is set, else a Felis file or REV:PATH.
-compiler::LoadedSchema loadSide(const std::string& spec, const std::string& conninfo, const std::string& schema,
-                                const DiffArgs& args) {
+compiler::LoadedSchema loadSide(const std::string& spec, const std::string& conninfo,
+                                const std::string& schema, const DiffArgs& args) {
   if (!conninfo.empty()) return compiler::loadDatabaseSide(conninfo, schema);
   compiler::ReadOptions options;
   options.id_generation = args.id_generation;
@@ -81,7 +81,8 @@ void reportDataLoss(const diff::Plan& plan, std::ostream& err) {
 int runDiff(DiffArgs args, CommandContext& context) {
   bool old_from_db = !args.old_db.empty();
   bool new_from_db = !args.new_db.empty();
-  if ((old_from_db ? 0 : 1) + (new_from_db ? 0 : 1) != (args.old_spec.empty() ? 0 : 1) + (args.new_spec.empty() ? 0 : 1)) {
+  if ((old_from_db ? 0 : 1) + (new_from_db ? 0 : 1) !=
+      (args.old_spec.empty() ? 0 : 1) + (args.new_spec.empty() ? 0 : 1)) {
     context.err << "felisc: error: give OLD and NEW as files (or REV:PATH), or replace either with "
                    "--old-db/--new-db\n";
     return kExitUsage;
@@ -89,7 +90,8 @@ int runDiff(DiffArgs args, CommandContext& context) {
   // With a database side, positional arguments fill the file sides in order.
   if (old_from_db && !args.old_spec.empty()) std::swap(args.old_spec, args.new_spec);
 
-  std::optional<std::map<std::string, std::string>> backfills = readBackfills(args.backfill_file, context.err);
+  std::optional<std::map<std::string, std::string>> backfills =
+      readBackfills(args.backfill_file, context.err);
   if (!backfills) return kExitUsage;
 
   compiler::LoadedSchema old_side;
@@ -147,15 +149,19 @@ void registerDiff(CLI::App& app, CommandContext& context) {
   auto args = std::make_shared<DiffArgs>();
   CLI::App* command = app.add_subcommand(
       "diff",
-      "Plan the migration from OLD to NEW and write its upgrade (or downgrade) as SQL, a review text or JSON. "
-      "Each side is a Felis file, REV:PATH from the enclosing git repository (e.g. main:yml/cdb_latiss.yaml), "
+      "Plan the migration from OLD to NEW and write its upgrade (or downgrade) as SQL, a review text or "
+      "JSON. "
+      "Each side is a Felis file, REV:PATH from the enclosing git repository (e.g. "
+      "main:yml/cdb_latiss.yaml), "
       "or a live database (--old-db/--new-db). Exit status as git diff --exit-code: 0 no change, 1 changes, "
       "2 error; 3 when the upgrade would lose data and --allow-data-loss is not given.");
   command->add_option("old", args->old_spec, "the schema before: FILE or REV:PATH")->type_name("OLD");
   command->add_option("new", args->new_spec, "the schema after: FILE or REV:PATH")->type_name("NEW");
-  command->add_option("--old-db", args->old_db, "read the old side from this database (libpq conninfo or URI)")
+  command
+      ->add_option("--old-db", args->old_db, "read the old side from this database (libpq conninfo or URI)")
       ->type_name("CONNINFO");
-  command->add_option("--new-db", args->new_db, "read the new side from this database (libpq conninfo or URI)")
+  command
+      ->add_option("--new-db", args->new_db, "read the new side from this database (libpq conninfo or URI)")
       ->type_name("CONNINFO");
   command->add_option("--schema", args->schema, "schema name in the database(s); default: the file's")
       ->type_name("NAME");
@@ -165,13 +171,18 @@ void registerDiff(CLI::App& app, CommandContext& context) {
   command->add_option("--direction", args->direction, "up (the upgrade) or down (its downgrade)")
       ->check(CLI::IsMember({"up", "down"}))
       ->capture_default_str();
-  command->add_option("-o,--output", args->output, "write to FILE (atomically) instead of stdout")->type_name("FILE");
-  command->add_option("--down-output", args->down_output, "also write the downgrade to FILE")->type_name("FILE");
-  command->add_option("--rename", args->renames,
-                      "rename hint: OLD=NEW for a table, TABLE.OLD=NEW for a column (repeatable)")
+  command->add_option("-o,--output", args->output, "write to FILE (atomically) instead of stdout")
+      ->type_name("FILE");
+  command->add_option("--down-output", args->down_output, "also write the downgrade to FILE")
+      ->type_name("FILE");
+  command
+      ->add_option("--rename", args->renames,
+                   "rename hint: OLD=NEW for a table, TABLE.OLD=NEW for a column (repeatable)")
       ->type_name("HINT");
-  command->add_option("--backfill", args->backfill_file,
-                      "SQL file of '-- backfill: table.column' sections: what fills existing rows before SET NOT NULL")
+  command
+      ->add_option(
+          "--backfill", args->backfill_file,
+          "SQL file of '-- backfill: table.column' sections: what fills existing rows before SET NOT NULL")
       ->type_name("FILE");
   command->add_flag("--allow-data-loss", args->allow_data_loss,
                     "emit drops of tables and columns and narrowing type changes");

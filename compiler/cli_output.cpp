@@ -53,12 +53,14 @@ bool writeOutput(const std::string& path, std::string_view text, std::ostream& o
 }
 
 void printDiagnostics(const model::Diagnostics& diagnostics, std::string_view source, std::ostream& err) {
-  for (const model::Diagnostic& diagnostic : diagnostics.all()) err << model::renderDiagnostic(diagnostic, source);
+  for (const model::Diagnostic& diagnostic : diagnostics.all())
+    err << model::renderDiagnostic(diagnostic, source);
 }
 
 bool hasIoError(const model::Diagnostics& diagnostics) {
   for (const model::Diagnostic& diagnostic : diagnostics.all())
-    if (diagnostic.id == model::DiagId::err_io || diagnostic.id == model::DiagId::err_file_too_large) return true;
+    if (diagnostic.id == model::DiagId::err_io || diagnostic.id == model::DiagId::err_file_too_large)
+      return true;
   return false;
 }
 

@@ -48,21 +48,20 @@ int runValidate(const ValidateArgs& args, CommandContext& context) {
     warnings += diagnostics.warningCount();
     if (args.format == "json") {
       nlohmann::json entries = nlohmann::json::array();
-      for (const model::Diagnostic& diagnostic : diagnostics.all()) entries.push_back(diagnosticJson(diagnostic));
+      for (const model::Diagnostic& diagnostic : diagnostics.all())
+        entries.push_back(diagnosticJson(diagnostic));
       files.push_back({{"file", file}, {"valid", !diagnostics.hasErrors()}, {"diagnostics", entries}});
     } else {
       context.err << compiler::renderDiagnostics(result);
     }
   }
   if (args.format == "json") {
-    nlohmann::json report = {{"files", files},
-                             {"valid", !any_invalid},
-                             {"errors", errors},
-                             {"warnings", warnings}};
+    nlohmann::json report = {
+        {"files", files}, {"valid", !any_invalid}, {"errors", errors}, {"warnings", warnings}};
     context.out << report.dump(2) << '\n';
   } else {
-    context.err << "felisc: " << args.files.size() << (args.files.size() == 1 ? " file" : " files") << " checked: "
-                << errors << (errors == 1 ? " error, " : " errors, ") << warnings
+    context.err << "felisc: " << args.files.size() << (args.files.size() == 1 ? " file" : " files")
+                << " checked: " << errors << (errors == 1 ? " error, " : " errors, ") << warnings
                 << (warnings == 1 ? " warning\n" : " warnings\n");
   }
   if (any_unreadable) return kExitUsage;
@@ -89,7 +88,8 @@ void registerValidate(CLI::App& app, CommandContext& context) {
                     "every table needs a column with tap:principal: 1");
   command->add_flag("!--no-id-generation", args->read.id_generation,
                     "do not generate missing @ids (every object then needs one)");
-  command->add_option("--format", args->format, "diagnostics as clang-style text on stderr, or JSON on stdout")
+  command
+      ->add_option("--format", args->format, "diagnostics as clang-style text on stderr, or JSON on stdout")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   command->callback([args, &context] {

@@ -112,7 +112,8 @@ LoadedSchema loadGitSide(const std::string& spec, const ReadOptions& options) {
     LoadedSchema side;
     side.label = spec;
     side.io_error = true;
-    for (const model::Diagnostic& diagnostic : diagnostics.all()) side.rendered_diagnostics += renderDiagnostic(diagnostic);
+    for (const model::Diagnostic& diagnostic : diagnostics.all())
+      side.rendered_diagnostics += renderDiagnostic(diagnostic);
     return side;
   }
   ReadOptions git_options = options;

@@ -40,9 +40,9 @@ struct YamlNode {
 };
 
 struct YamlLimits {
-  std::size_t max_bytes = 256u << 20;            ///< larger files are refused unread
-  std::uint32_t max_depth = 1000;                ///< deeper nesting is refused
-  std::uint64_t max_expanded_nodes = 10'000'000; ///< nodes reachable with aliases expanded
+  std::size_t max_bytes = 256u << 20;             ///< larger files are refused unread
+  std::uint32_t max_depth = 1000;                 ///< deeper nesting is refused
+  std::uint64_t max_expanded_nodes = 10'000'000;  ///< nodes reachable with aliases expanded
 };
 
 /// One parsed YAML document (the first and only one of its stream).
@@ -72,9 +72,9 @@ struct ResolvedScalar {
   /// canonical: decimal integer, Python float repr, "true"/"false", the string;
   /// "null" for Null and the scalar as written for a Timestamp
   std::string text;
-  std::int64_t integer = 0;  ///< Integer (when it fits)
-  double real = 0;           ///< Float
-  bool boolean = false;      ///< Boolean
+  std::int64_t integer = 0;       ///< Integer (when it fits)
+  double real = 0;                ///< Float
+  bool boolean = false;           ///< Boolean
   bool integer_overflow = false;  ///< an Integer outside int64 (Python ints are unbounded)
 };
 

@@ -23,7 +23,8 @@ std::string_view lineText(std::string_view source, std::uint32_t line) {
     start = next + 1;
   }
   std::size_t end = source.find('\n', start);
-  std::string_view text = source.substr(start, end == std::string_view::npos ? source.size() - start : end - start);
+  std::string_view text =
+      source.substr(start, end == std::string_view::npos ? source.size() - start : end - start);
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   return text;
 }

@@ -50,7 +50,8 @@ bool isSized(FelisType type) {
 }
 
 bool isInteger(FelisType type) {
-  return type == FelisType::Byte || type == FelisType::Short || type == FelisType::Int || type == FelisType::Long;
+  return type == FelisType::Byte || type == FelisType::Short || type == FelisType::Int ||
+         type == FelisType::Long;
 }
 
 bool isFloating(FelisType type) { return type == FelisType::Float || type == FelisType::Double; }
@@ -71,7 +72,9 @@ std::string_view fkActionSql(FkAction action) {
   return "NO ACTION";
 }
 
-const Column* Table::findColumn(std::string_view column_name) const { return findByName(columns, column_name); }
+const Column* Table::findColumn(std::string_view column_name) const {
+  return findByName(columns, column_name);
+}
 const Constraint* Table::findConstraint(std::string_view constraint_name) const {
   return findByName(constraints, constraint_name);
 }

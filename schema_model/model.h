@@ -97,17 +97,17 @@ struct Column {
   std::optional<std::int64_t> length;
   std::optional<std::int64_t> precision;
   bool nullable = true;
-  std::optional<Scalar> value;             ///< Felis `value` (the column default)
-  std::optional<bool> autoincrement;       ///< unset means Felis's "auto"
+  std::optional<Scalar> value;                     ///< Felis `value` (the column default)
+  std::optional<bool> autoincrement;               ///< unset means Felis's "auto"
   std::optional<std::string> postgresql_datatype;  ///< `postgresql:datatype` override
   std::optional<std::string> mysql_datatype;       ///< `mysql:datatype` override
-  std::vector<Annotation> annotations;     ///< ivoa:*, tap:*, votable:*, fits:*
+  std::vector<Annotation> annotations;             ///< ivoa:*, tap:*, votable:*, fits:*
 
   // What the database holds (PostgreSQL), filled by the reader or the catalog.
   std::string sql_type;                    ///< format_type() spelling: "character varying(64)"
   std::optional<std::string> sql_default;  ///< pg_get_expr() spelling: "'x'::text"; none for serial
   Generation generation = Generation::None;
-  std::string sequence;                    ///< owned sequence of a serial/identity column
+  std::string sequence;  ///< owned sequence of a serial/identity column
 
   SourcePos pos;
 };
@@ -166,7 +166,7 @@ struct Index {
   std::vector<IndexElement> elements;
   bool unique = false;
   std::string method = "btree";
-  std::string predicate;  ///< WHERE clause of a partial index; empty if none
+  std::string predicate;                ///< WHERE clause of a partial index; empty if none
   std::vector<Annotation> annotations;  ///< votable:utype
   SourcePos pos;
 };

@@ -26,9 +26,9 @@ using felisc::model::Schema;
 using felisc::model::Table;
 
 Column column(const std::string& table, int i) {
-  static constexpr FelisType kTypes[] = {FelisType::Long, FelisType::Int, FelisType::Double, FelisType::Float,
-                                         FelisType::String, FelisType::Text, FelisType::Timestamp,
-                                         FelisType::Boolean, FelisType::Short, FelisType::Double};
+  static constexpr FelisType kTypes[] = {
+      FelisType::Long, FelisType::Int,       FelisType::Double,  FelisType::Float, FelisType::String,
+      FelisType::Text, FelisType::Timestamp, FelisType::Boolean, FelisType::Short, FelisType::Double};
   Column c;
   c.name = "col_" + std::to_string(i);
   c.id = "#" + table + "." + c.name;

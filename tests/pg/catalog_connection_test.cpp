@@ -126,7 +126,8 @@ TEST(CatalogConnection, WrongPasswordNeverShows) {
 
 TEST(CatalogConnection, UnquotedConninfoIsRefusedWithoutEchoingIt) {
   // `felisc inspect host=h password=p --schema s`: the shell splits the conninfo.
-  testing::CliRun run = testing::runFelisc({"inspect", "host=127.0.0.1", "password=Unquoted-secret-42", "--schema", "x"});
+  testing::CliRun run =
+      testing::runFelisc({"inspect", "host=127.0.0.1", "password=Unquoted-secret-42", "--schema", "x"});
   EXPECT_EQ(run.exit_code, cli::kExitUsage);
   EXPECT_NE(run.err.find("unexpected arguments (not shown"), std::string::npos) << run.err;
   EXPECT_EQ((run.out + run.err).find("Unquoted-secret-42"), std::string::npos) << run.err;

@@ -87,7 +87,8 @@ TEST(CatalogInspect, HandMadeSchemaComesBackIdentical) {
   const model::Schema original = readOne(db.conninfo(), "consdb");
   ASSERT_EQ(original.tables.size(), 3u);
 
-  testing::CliRun inspect = testing::runFelisc({"inspect", db.conninfo(), "--schema", "consdb", "--format", "yaml"});
+  testing::CliRun inspect =
+      testing::runFelisc({"inspect", db.conninfo(), "--schema", "consdb", "--format", "yaml"});
   ASSERT_EQ(inspect.exit_code, cli::kExitOk) << inspect.err;
   EXPECT_EQ(inspect.err, "");  // nothing lost
   compiler::ReadResult file = compiler::readFelisText(inspect.out, "consdb.yaml");
@@ -154,12 +155,14 @@ TEST(CatalogInspect, JsonIsTheModel) {
 
   // Several schemas at once, and a file written with -o.
   ASSERT_TRUE(db.exec("CREATE SCHEMA k"));
-  testing::CliRun both = testing::runFelisc({"inspect", db.conninfo(), "--schema", "j", "--schema", "k", "--format", "json"});
+  testing::CliRun both =
+      testing::runFelisc({"inspect", db.conninfo(), "--schema", "j", "--schema", "k", "--format", "json"});
   ASSERT_EQ(both.exit_code, cli::kExitOk) << both.err;
   auto pair = nlohmann::json::parse(both.out);
   ASSERT_EQ(pair["schemas"].size(), 2u);
   EXPECT_EQ(pair["schemas"][1]["name"], "k");
-  testing::CliRun yaml_both = testing::runFelisc({"inspect", db.conninfo(), "--schema", "j", "--schema", "k"});
+  testing::CliRun yaml_both =
+      testing::runFelisc({"inspect", db.conninfo(), "--schema", "j", "--schema", "k"});
   EXPECT_EQ(yaml_both.exit_code, cli::kExitUsage);
   EXPECT_NE(yaml_both.err.find("exactly one --schema"), std::string::npos);
 }

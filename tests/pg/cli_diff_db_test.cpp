@@ -25,7 +25,8 @@ TEST(CliDiffDatabase, LiveOldSideMigratesToTheFileAndThenMatchesIt) {
   testing::CliRun upgrade = testing::runFelisc({"diff", "--old-db", db.conninfo(), demo("new.yaml")});
   ASSERT_EQ(upgrade.exit_code, 1) << upgrade.err;
   EXPECT_NE(upgrade.out.find("ADD COLUMN airmass"), std::string::npos) << upgrade.out;
-  EXPECT_NE(upgrade.out.find("RENAME CONSTRAINT fk_ccdexposure_exposure TO"), std::string::npos) << upgrade.out;
+  EXPECT_NE(upgrade.out.find("RENAME CONSTRAINT fk_ccdexposure_exposure TO"), std::string::npos)
+      << upgrade.out;
   // The file-to-file plan and the database-to-file plan make the same statements.
   testing::CliRun from_file = testing::runFelisc({"diff", demo("old.yaml"), demo("new.yaml")});
   auto body = [](const std::string& sql) { return sql.substr(sql.find("BEGIN;")); };

@@ -84,21 +84,29 @@ ObjectCounts countsInDatabase(testing::ScratchDatabase& db, const std::string& s
   };
   ObjectCounts counts;
   counts.tables = number(db, "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = " + nsp);
-  counts.columns = number(db, "SELECT count(*) FROM pg_attribute WHERE attnum > 0 AND NOT attisdropped AND "
-                              "attrelid IN " + tables);
+  counts.columns = number(db,
+                          "SELECT count(*) FROM pg_attribute WHERE attnum > 0 AND NOT attisdropped AND "
+                          "attrelid IN " +
+                              tables);
   counts.primary_keys = number(db, constraints('p'));
   counts.unique_constraints = number(db, constraints('u'));
   counts.foreign_keys = number(db, constraints('f'));
   counts.check_constraints = number(db, constraints('c'));
-  counts.indexes = number(db, "SELECT count(*) FROM pg_index i WHERE i.indrelid IN " + tables +
-                              " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)");
+  counts.indexes =
+      number(db, "SELECT count(*) FROM pg_index i WHERE i.indrelid IN " + tables +
+                     " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)");
   counts.comments = number(
-      db, "SELECT (SELECT count(*) FROM pg_description WHERE classoid = 'pg_namespace'::regclass AND objoid = " +
-              nsp + ") + (SELECT count(*) FROM pg_description WHERE classoid = 'pg_class'::regclass AND objoid IN " +
-              tables + ") + (SELECT count(*) FROM pg_description d JOIN pg_constraint c ON c.oid = d.objoid "
-              "WHERE d.classoid = 'pg_constraint'::regclass AND c.conrelid IN " + tables +
-              ") + (SELECT count(*) FROM pg_description d JOIN pg_index i ON i.indexrelid = d.objoid "
-              "WHERE d.classoid = 'pg_class'::regclass AND i.indrelid IN " + tables + ")");
+      db,
+      "SELECT (SELECT count(*) FROM pg_description WHERE classoid = 'pg_namespace'::regclass AND objoid = " +
+          nsp +
+          ") + (SELECT count(*) FROM pg_description WHERE classoid = 'pg_class'::regclass AND objoid IN " +
+          tables +
+          ") + (SELECT count(*) FROM pg_description d JOIN pg_constraint c ON c.oid = d.objoid "
+          "WHERE d.classoid = 'pg_constraint'::regclass AND c.conrelid IN " +
+          tables +
+          ") + (SELECT count(*) FROM pg_description d JOIN pg_index i ON i.indexrelid = d.objoid "
+          "WHERE d.classoid = 'pg_class'::regclass AND i.indrelid IN " +
+          tables + ")");
   return counts;
 }
 

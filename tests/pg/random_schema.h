@@ -225,7 +225,8 @@ class RandomSchemas {
   }
 
   /// Renames column `from` of `t` to `to` everywhere a name refers to it.
-  static void renameColumn(model::Schema& s, Table& t, const std::string from, const std::string to) {  // NOLINT: copies, `from` may alias a column name
+  static void renameColumn(model::Schema& s, Table& t, const std::string from,
+                           const std::string to) {  // NOLINT: copies, `from` may alias a column name
     auto swap = [&](std::vector<std::string>& names) { std::replace(names.begin(), names.end(), from, to); };
     for (auto& c : t.columns)
       if (c.name == from) c.name = to;

@@ -48,23 +48,26 @@ TEST_F(CliDiff, ChangesExitOneAndAreOneTransaction) {
   EXPECT_NE(result.out.find("BEGIN;"), std::string::npos);
   EXPECT_NE(result.out.find("COMMIT;"), std::string::npos);
   EXPECT_NE(result.out.find("RENAME CONSTRAINT"), std::string::npos) << result.out;
-  EXPECT_EQ(testing::runFelisc({"diff", demo("old.yaml"), demo("new.yaml")}).out, result.out);  // deterministic
+  EXPECT_EQ(testing::runFelisc({"diff", demo("old.yaml"), demo("new.yaml")}).out,
+            result.out);  // deterministic
 }
 
 TEST_F(CliDiff, DataLossIsRefusedWithTheListAndNothingWritten) {
-  testing::CliRun refused = testing::runFelisc({"diff", "-o", file("up.sql"), demo("new.yaml"), demo("old.yaml")});
+  testing::CliRun refused =
+      testing::runFelisc({"diff", "-o", file("up.sql"), demo("new.yaml"), demo("old.yaml")});
   EXPECT_EQ(refused.exit_code, 3);
   EXPECT_NE(refused.err.find("drop column exposure.airmass"), std::string::npos) << refused.err;
   EXPECT_FALSE(std::filesystem::exists(file("up.sql")));
 
-  testing::CliRun allowed = testing::runFelisc({"diff", "--allow-data-loss", "-o", file("up.sql"), demo("new.yaml"), demo("old.yaml")});
+  testing::CliRun allowed = testing::runFelisc(
+      {"diff", "--allow-data-loss", "-o", file("up.sql"), demo("new.yaml"), demo("old.yaml")});
   EXPECT_EQ(allowed.exit_code, 1) << allowed.err;
   EXPECT_NE(testing::readFile(file("up.sql")).find("DROP COLUMN airmass"), std::string::npos);
 }
 
 TEST_F(CliDiff, DownOutputIsTheDowngradeOfTheSamePlan) {
-  testing::CliRun result =
-      testing::runFelisc({"diff", "-o", file("up.sql"), "--down-output", file("down.sql"), demo("old.yaml"), demo("new.yaml")});
+  testing::CliRun result = testing::runFelisc(
+      {"diff", "-o", file("up.sql"), "--down-output", file("down.sql"), demo("old.yaml"), demo("new.yaml")});
   ASSERT_EQ(result.exit_code, 1) << result.err;
   EXPECT_EQ(testing::readFile(file("down.sql")),
             testing::runFelisc({"diff", "--direction", "down", demo("old.yaml"), demo("new.yaml")}).out);
@@ -86,7 +89,8 @@ TEST_F(CliDiff, GitRevisionSides) {
   std::string git = "cd '" + dir_.string() + "' && git init -q && git add schema.yaml && " +
                     "git -c user.name=t -c user.email=t@t commit -qm old";
   ASSERT_EQ(std::system(git.c_str()), 0);
-  std::filesystem::copy_file(demo("new.yaml"), file("schema.yaml"), std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(demo("new.yaml"), file("schema.yaml"),
+                             std::filesystem::copy_options::overwrite_existing);
   std::filesystem::path cwd = std::filesystem::current_path();
   std::filesystem::current_path(dir_);
   testing::CliRun from_git = testing::runFelisc({"diff", "HEAD:schema.yaml", "schema.yaml"});
@@ -101,19 +105,25 @@ TEST_F(CliDiff, GitRevisionSides) {
 
 TEST_F(CliDiff, UsageErrors) {
   EXPECT_EQ(testing::runFelisc({"diff", demo("old.yaml")}).exit_code, 2);
-  EXPECT_EQ(testing::runFelisc({"diff", "--format", "yaml", demo("old.yaml"), demo("new.yaml")}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({"diff", "--format", "yaml", demo("old.yaml"), demo("new.yaml")}).exit_code,
+            2);
   EXPECT_EQ(testing::runFelisc({"diff", demo("old.yaml"), file("missing.yaml")}).exit_code, 2);
 }
 
 TEST_F(CliDiff, BackfillFileFillsTheSlot) {
   std::ofstream(file("backfill.sql")) << "-- backfill: exposure.airmass\n1.0\n";
-  testing::CliRun result = testing::runFelisc({"diff", "--backfill", file("backfill.sql"), demo("old.yaml"), demo("new.yaml")});
+  testing::CliRun result =
+      testing::runFelisc({"diff", "--backfill", file("backfill.sql"), demo("old.yaml"), demo("new.yaml")});
   EXPECT_EQ(result.exit_code, 1) << result.err;
   // airmass is nullable in the demo, so nothing uses the backfill: say so.
   EXPECT_NE(result.err.find("backfill for 'exposure.airmass' is not used"), std::string::npos) << result.err;
   std::ofstream(file("bad.sql")) << "UPDATE x SET y = 1;\n";  // SQL before the first marker
-  EXPECT_EQ(testing::runFelisc({"diff", "--backfill", file("bad.sql"), demo("old.yaml"), demo("new.yaml")}).exit_code, 2);
-  EXPECT_EQ(testing::runFelisc({"diff", "--backfill", file("none.sql"), demo("old.yaml"), demo("new.yaml")}).exit_code, 2);
+  EXPECT_EQ(testing::runFelisc({"diff", "--backfill", file("bad.sql"), demo("old.yaml"), demo("new.yaml")})
+                .exit_code,
+            2);
+  EXPECT_EQ(testing::runFelisc({"diff", "--backfill", file("none.sql"), demo("old.yaml"), demo("new.yaml")})
+                .exit_code,
+            2);
 }
 
 }  // namespace

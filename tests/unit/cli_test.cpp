@@ -32,7 +32,8 @@ class TempDir {
   [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
   [[nodiscard]] std::vector<std::string> entries() const {
     std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(path_)) names.push_back(entry.path().filename());
+    for (const auto& entry : std::filesystem::directory_iterator(path_))
+      names.push_back(entry.path().filename());
     return names;
   }
 
@@ -79,7 +80,8 @@ TEST(Cli, ValidateReportsEveryErrorOfAFileClangStyle) {
 }
 
 TEST(Cli, ValidateJsonForCi) {
-  testing::CliRun result = testing::runFelisc({"validate", "--format", "json", fixture("valid.yaml"), fixture("invalid.yaml")});
+  testing::CliRun result =
+      testing::runFelisc({"validate", "--format", "json", fixture("valid.yaml"), fixture("invalid.yaml")});
   EXPECT_EQ(result.exit_code, 1);
   nlohmann::json report = nlohmann::json::parse(result.out);
   EXPECT_FALSE(report["valid"].get<bool>());
@@ -94,7 +96,8 @@ TEST(Cli, ValidateJsonForCi) {
 }
 
 TEST(Cli, MissingFileIsAnIoErrorExitTwo) {
-  testing::CliRun result = testing::runFelisc({"validate", fixture("valid.yaml"), fixture("no-such-file.yaml")});
+  testing::CliRun result =
+      testing::runFelisc({"validate", fixture("valid.yaml"), fixture("no-such-file.yaml")});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find(fixture("no-such-file.yaml") + ": error: cannot read file"), std::string::npos)
       << result.err;
@@ -121,7 +124,8 @@ TEST(Cli, CreateOutputFileMatchesStdout) {
   testing::CliRun to_file = testing::runFelisc({"create", "-o", dir.file("out.sql"), fixture("valid.yaml")});
   ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
   EXPECT_TRUE(to_file.out.empty());
-  EXPECT_EQ(testing::readFile(dir.file("out.sql")), testing::runFelisc({"create", fixture("valid.yaml")}).out);
+  EXPECT_EQ(testing::readFile(dir.file("out.sql")),
+            testing::runFelisc({"create", fixture("valid.yaml")}).out);
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.sql"});  // no temporary left behind
 }
 
@@ -157,8 +161,10 @@ TEST(Cli, HostileInputIsRefusedWithTheFileNamed) {
     writeText(dir.file(name), text);
     for (const char* command : {"validate", "create"}) {
       testing::CliRun result = testing::runFelisc({command, dir.file(name)});
-      EXPECT_TRUE(result.exit_code == 1 || result.exit_code == 2) << command << " " << name << ": " << result.err;
-      EXPECT_NE(result.err.find(dir.file(name) + ":"), std::string::npos) << command << " " << name << ": " << result.err;
+      EXPECT_TRUE(result.exit_code == 1 || result.exit_code == 2)
+          << command << " " << name << ": " << result.err;
+      EXPECT_NE(result.err.find(dir.file(name) + ":"), std::string::npos)
+          << command << " " << name << ": " << result.err;
       EXPECT_NE(result.err.find("error:"), std::string::npos) << command << " " << name << ": " << result.err;
       EXPECT_TRUE(result.out.empty()) << command << " " << name;
     }

@@ -440,7 +440,8 @@ TEST(TypeChange, CastTable) {
   EXPECT_EQ(using_of("timestamp(6) without time zone", "timestamp with time zone"), "");
   EXPECT_EQ(using_of("text", "bytea"), "c::bytea");
   EXPECT_EQ(using_of("timestamp without time zone", "bigint"), "extract(epoch from c)::bigint");
-  EXPECT_EQ(using_of("double precision", "timestamp with time zone"), "to_timestamp(c)::timestamp with time zone");
+  EXPECT_EQ(using_of("double precision", "timestamp with time zone"),
+            "to_timestamp(c)::timestamp with time zone");
   EXPECT_FALSE(classifyTypeChange("bytea", "integer", "c").convertible);
   EXPECT_FALSE(classifyTypeChange("boolean", "date", "c").convertible);
   EXPECT_TRUE(classifyTypeChange("bytea", "text", "c").convertible);
