@@ -438,7 +438,9 @@ Plan plan(const ChangeSet& changes, const PlanOptions& options) {
   for (const auto& change : ordered) result.up.push_back(renderStep(change, result.schema, options));
   for (auto it = ordered.rbegin(); it != ordered.rend(); ++it)
     result.down.push_back(renderStep(inverse(*it), result.schema, options));
-  for (const auto& [key, sql] : options.backfills) {
+  for (const auto& backfill : options.backfills) {
+    // A named reference, not a structured binding: clang 14 cannot capture those.
+    const std::string& key = backfill.first;
     auto used = [&](const std::vector<Step>& steps) {
       return std::any_of(steps.begin(), steps.end(), [&](const Step& step) {
         return step.backfill && step.backfill->source == BackfillSlot::Source::Provided &&
