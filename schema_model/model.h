@@ -228,6 +228,7 @@ struct View {
   std::vector<std::string> options;  ///< reloptions: "security_barrier=true"
   std::vector<ViewDependency> depends_on;
   std::vector<Index> indexes;  ///< materialized views only
+  bool generated = false;      ///< written from a profile rule
   SourcePos pos;
 };
 
