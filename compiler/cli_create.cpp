@@ -7,8 +7,10 @@
 #include "compiler/cli.h"
 #include "compiler/cli_commands.h"
 #include "compiler/cli_output.h"
+#include "compiler/cli_profile.h"
 #include "compiler/felis_reader.h"
 #include "emitters/postgres_ddl.h"
+#include "emitters/profile_ddl.h"
 
 namespace felisc::cli {
 
@@ -18,6 +20,7 @@ struct CreateArgs {
   std::string file;
   std::string output;
   std::string schema_name;
+  std::string profile;
   bool id_generation = true;
   bool transaction = true;
   bool create_schema = true;
@@ -35,10 +38,25 @@ int runCreate(const CreateArgs& args, CommandContext& context) {
   if (!result.schema) return kExitFindings;
 
   emit::CreateOptions options;
-  if (!args.schema_name.empty()) options.schema_name = args.schema_name;
   options.transaction = args.transaction;
   options.create_schema = args.create_schema;
-  std::string sql = emit::createSchemaSql(*result.schema, options);
+  std::string sql;
+  if (args.profile.empty()) {
+    if (!args.schema_name.empty()) options.schema_name = args.schema_name;
+    sql = emit::createSchemaSql(*result.schema, options);
+  } else {
+    LoadedProfile loaded = loadProfile(args.profile, context.err);
+    if (!loaded.profile) return loaded.exit_code;
+    // The profile matches the schema name that will be written, so rename first.
+    model::Schema felis =
+        args.schema_name.empty() ? *result.schema : renamedSchema(*result.schema, args.schema_name);
+    model::Diagnostics diagnostics;
+    model::Schema realized = model::realize(felis, *loaded.profile, diagnostics);
+    context.err << renderWithSources(
+        diagnostics, {{felis.source_file, result.source_text}, {args.profile, loaded.source_text}});
+    if (diagnostics.hasErrors()) return kExitFindings;
+    sql = emit::createProfiledSchemaSql(realized, *loaded.profile, options);
+  }
   return writeOutput(args.output, sql, context.out, context.err) ? kExitOk : kExitUsage;
 }
 
@@ -60,6 +78,11 @@ void registerCreate(CLI::App& app, CommandContext& context) {
       ->type_name("FILE");
   command->add_option("--schema", args->schema_name, "schema name to use instead of the file's")
       ->type_name("NAME");
+  command
+      ->add_option("--profile", args->profile,
+                   "deployment profile: realize the schema as the profile says (views over tables, extra "
+                   "columns, grants, required roles and extensions); see README, 'Deployment profiles'")
+      ->type_name("FILE");
   command->add_flag("!--no-transaction", args->transaction, "do not wrap the script in BEGIN/COMMIT");
   command->add_flag("!--no-create-schema", args->create_schema, "do not emit CREATE SCHEMA");
   command->add_flag("!--no-id-generation", args->id_generation,

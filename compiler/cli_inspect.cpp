@@ -15,6 +15,7 @@
 #include "compiler/cli.h"
 #include "compiler/cli_commands.h"
 #include "compiler/cli_output.h"
+#include "compiler/cli_profile.h"
 #include "emitters/felis_yaml.h"
 #include "emitters/model_json.h"
 
@@ -27,6 +28,7 @@ struct InspectOptions {
   std::vector<std::string> schemas;
   std::string format = "yaml";
   std::string output;
+  std::string profile;
 };
 
 int runInspect(const InspectOptions& options, std::size_t extra_arguments, CommandContext& context) {
@@ -41,9 +43,18 @@ int runInspect(const InspectOptions& options, std::size_t extra_arguments, Comma
     context.err << "felisc: error: --format yaml writes one Felis file: give exactly one --schema\n";
     return kExitUsage;
   }
+  LoadedProfile loaded;
+  if (!options.profile.empty()) {
+    loaded = loadProfile(options.profile, context.err);
+    if (!loaded.profile) return loaded.exit_code;
+  }
   catalog::CatalogResult result = catalog::readSchemas(options.database, options.schemas);
   printDiagnostics(result.diagnostics, {}, context.err);
   if (result.diagnostics.hasErrors()) return kExitUsage;
+  if (loaded.profile) {
+    // The Felis file the profile deployed: views back to tables, extra columns out.
+    for (model::Schema& schema : result.schemas) schema = model::unrealize(schema, *loaded.profile);
+  }
   std::string text;
   if (options.format == "json") {
     text = result.schemas.size() == 1 ? emit::modelToJson(result.schemas.front())
@@ -71,6 +82,11 @@ void registerInspect(CLI::App& app, CommandContext& context) {
   command->add_option("--format", options->format, "yaml (a Felis file, the default) or json (the model)")
       ->check(CLI::IsMember({"yaml", "json"}));
   command->add_option("-o,--output", options->output, "write to FILE instead of standard output");
+  command
+      ->add_option("--profile", options->profile,
+                   "deployment profile: its views become Felis tables again and its extra columns and grants "
+                   "are left out, giving the Felis file that the profile deployed")
+      ->type_name("FILE");
   command->allow_extras();
   command->callback([options, command, &context] {
     context.exit_code = runInspect(*options, command->remaining_size(), context);

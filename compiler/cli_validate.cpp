@@ -10,6 +10,7 @@
 #include "compiler/cli.h"
 #include "compiler/cli_commands.h"
 #include "compiler/cli_output.h"
+#include "compiler/cli_profile.h"
 #include "compiler/felis_reader.h"
 
 namespace felisc::cli {
@@ -20,12 +21,15 @@ struct ValidateArgs {
   std::vector<std::string> files;
   compiler::ReadOptions read;
   std::string format = "text";
+  std::string profile;
 };
 
-nlohmann::json diagnosticJson(const model::Diagnostic& diagnostic) {
+/// One diagnostic of `file`; one that points into another file (a profile) names it.
+nlohmann::json diagnosticJson(const model::Diagnostic& diagnostic, const std::string& file) {
   nlohmann::json entry = {{"severity", model::severityName(diagnostic.severity)},
                           {"code", diagnostic.code()},
                           {"message", diagnostic.message}};
+  if (!diagnostic.file.empty() && diagnostic.file != file) entry["file"] = diagnostic.file;
   if (diagnostic.pos.known()) {
     entry["line"] = diagnostic.pos.line;
     entry["column"] = diagnostic.pos.column;
@@ -34,6 +38,12 @@ nlohmann::json diagnosticJson(const model::Diagnostic& diagnostic) {
 }
 
 int runValidate(const ValidateArgs& args, CommandContext& context) {
+  LoadedProfile loaded;
+  if (!args.profile.empty()) {
+    loaded = loadProfile(args.profile, context.err);
+    if (!loaded.profile) return loaded.exit_code;
+  }
+  const model::Profile* profile = loaded.profile ? &*loaded.profile : nullptr;
   bool any_invalid = false;
   bool any_unreadable = false;
   std::size_t errors = 0;
@@ -41,7 +51,11 @@ int runValidate(const ValidateArgs& args, CommandContext& context) {
   nlohmann::json files = nlohmann::json::array();
   for (const std::string& file : args.files) {
     compiler::ReadResult result = compiler::readFelisFile(file, args.read);
-    const model::Diagnostics& diagnostics = result.diagnostics;
+    // The profile's view checks need a valid model; they come after the reader's.
+    model::Diagnostics checks;
+    if (profile != nullptr && result.schema) checks = model::checkViewTables(*result.schema, *profile);
+    model::Diagnostics diagnostics = result.diagnostics;
+    diagnostics.append(checks);
     any_unreadable = any_unreadable || hasIoError(diagnostics);
     any_invalid = any_invalid || diagnostics.hasErrors();
     errors += diagnostics.errorCount();
@@ -49,10 +63,12 @@ int runValidate(const ValidateArgs& args, CommandContext& context) {
     if (args.format == "json") {
       nlohmann::json entries = nlohmann::json::array();
       for (const model::Diagnostic& diagnostic : diagnostics.all())
-        entries.push_back(diagnosticJson(diagnostic));
+        entries.push_back(diagnosticJson(diagnostic, file));
       files.push_back({{"file", file}, {"valid", !diagnostics.hasErrors()}, {"diagnostics", entries}});
     } else {
-      context.err << compiler::renderDiagnostics(result);
+      context.err << compiler::renderDiagnostics(result)
+                  << renderWithSources(checks,
+                                       {{file, result.source_text}, {args.profile, loaded.source_text}});
     }
   }
   if (args.format == "json") {
@@ -88,6 +104,11 @@ void registerValidate(CLI::App& app, CommandContext& context) {
                     "every table needs a column with tap:principal: 1");
   command->add_flag("!--no-id-generation", args->read.id_generation,
                     "do not generate missing @ids (every object then needs one)");
+  command
+      ->add_option("--profile", args->profile,
+                   "deployment profile: also check that every table it realizes as a view lists exactly the "
+                   "columns of its base table (after renames), with the same types")
+      ->type_name("FILE");
   command
       ->add_option("--format", args->format, "diagnostics as clang-style text on stderr, or JSON on stdout")
       ->check(CLI::IsMember({"text", "json"}))
