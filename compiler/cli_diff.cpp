@@ -9,6 +9,7 @@
 
 #include "compiler/cli.h"
 #include "compiler/cli_commands.h"
+#include "compiler/cli_deployment.h"
 #include "compiler/cli_output.h"
 #include "compiler/schema_source.h"
 #include "compiler/source_file.h"
@@ -34,6 +35,7 @@ struct DiffArgs {
   std::string output;
   std::string down_output;
   std::string backfill_file;
+  std::string profile;
   std::vector<std::string> renames;
   bool allow_data_loss = false;
   bool id_generation = true;
@@ -112,6 +114,11 @@ int runDiff(DiffArgs args, CommandContext& context) {
     return old_side.io_error || new_side.io_error ? kExitUsage : kExitFindings;
   }
 
+  if (!args.profile.empty()) {
+    int code = deployDiffSides(args.profile, {old_side, args.old_db}, {new_side, args.new_db}, context.err);
+    if (code != kExitOk) return code;
+  }
+
   diff::DiffOptions diff_options;
   diff_options.renames = args.renames;
   diff_options.keep_unlisted_views = old_from_db;  // a deployment's own views survive the migration
@@ -164,6 +171,11 @@ void registerDiff(CLI::App& app, CommandContext& context) {
   command
       ->add_option("--new-db", args->new_db, "read the new side from this database (libpq conninfo or URI)")
       ->type_name("CONNINFO");
+  command
+      ->add_option("--profile", args->profile,
+                   "deployment profile: diff the schemas as deployed (views over tables, extra columns, "
+                   "grants); a database side is checked against it")
+      ->type_name("FILE");
   command->add_option("--schema", args->schema, "schema name in the database(s); default: the file's")
       ->type_name("NAME");
   command->add_option("--format", args->format, "sql, text (for review) or json")

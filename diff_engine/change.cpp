@@ -94,6 +94,8 @@ std::string_view objectKindName(ObjectKind kind) {
     case ObjectKind::Column: return "column";
     case ObjectKind::Constraint: return "constraint";
     case ObjectKind::Index: return "index";
+    case ObjectKind::View: return "view";
+    case ObjectKind::MaterializedView: return "materialized view";
   }
   return "table";
 }

@@ -91,7 +91,7 @@ struct RenameColumn {
 };
 
 /// The objects a COMMENT ON can name.
-enum class ObjectKind : std::uint8_t { Schema, Table, Column, Constraint, Index };
+enum class ObjectKind : std::uint8_t { Schema, Table, Column, Constraint, Index, View, MaterializedView };
 std::string_view objectKindName(ObjectKind kind);  ///< "table", "column", ...
 
 /// A description changes (nullopt: no comment).

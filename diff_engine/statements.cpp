@@ -375,6 +375,8 @@ class Renderer {
         comment("CONSTRAINT " + q(c.object) + " ON " + qualified(c.table), c.to);
         return;
       case ObjectKind::Index: comment("INDEX " + qualified(c.object), c.to); return;
+      case ObjectKind::View: comment("VIEW " + qualified(c.table), c.to); return;
+      case ObjectKind::MaterializedView: comment("MATERIALIZED VIEW " + qualified(c.table), c.to); return;
     }
   }
 

@@ -47,11 +47,12 @@ bool sameIndexes(const std::vector<model::Index>& a, const std::vector<model::In
   return true;
 }
 
-bool sameColumns(const View& a, const View& b) {
+bool sameColumns(const View& a, const View& b, bool with_comments) {
   if (a.columns.size() != b.columns.size()) return false;
   for (std::size_t i = 0; i < a.columns.size(); ++i)
     if (a.columns[i].name != b.columns[i].name || a.columns[i].sql_type != b.columns[i].sql_type ||
-        normalizedDescription(a.columns[i].description) != normalizedDescription(b.columns[i].description))
+        (with_comments &&
+         normalizedDescription(a.columns[i].description) != normalizedDescription(b.columns[i].description)))
       return false;
   return true;
 }
@@ -120,8 +121,9 @@ class ViewDiffer {
       const View* old_view = old_.findView(view.name);
       if (old_view == nullptr)
         creates_.push_back({&view, "new"});
-      else if (!sameView(*old_view, view))
-        recreate(*old_view, view, "its definition changes");
+      else if (!sameView(*old_view, view, false))
+        recreate(*old_view, view,
+                 sameColumns(*old_view, view, false) ? "its definition changes" : "its columns change");
       else
         kept_.push_back({old_view, &view});
     }
@@ -210,6 +212,24 @@ class ViewDiffer {
   void emitChanges() {
     for (const auto& drop : drops_) out_.changes.emplace_back(DropView{*drop.view, drop.reason});
     for (const auto& create : creates_) out_.changes.emplace_back(CreateView{*create.view, create.reason});
+    for (const auto& [old_view, new_view] : kept_)
+      if (old_view != nullptr && old_view != new_view) comments(*old_view, *new_view);
+  }
+
+  /// A view that stays only needs COMMENT ON for the comments that change.
+  void comments(const View& old_view, const View& new_view) {
+    auto kind = new_view.materialized ? ObjectKind::MaterializedView : ObjectKind::View;
+    comment(kind, new_view.name, "", old_view.description, new_view.description);
+    for (std::size_t i = 0; i < new_view.columns.size(); ++i)
+      comment(ObjectKind::Column, new_view.name, new_view.columns[i].name, old_view.columns[i].description,
+              new_view.columns[i].description);
+  }
+
+  void comment(ObjectKind kind, const std::string& relation, const std::string& object,
+               const std::optional<std::string>& from, const std::optional<std::string>& to) {
+    auto before = normalizedDescription(from);
+    auto after = normalizedDescription(to);
+    if (before != after) out_.changes.emplace_back(SetComment{kind, relation, object, before, after});
   }
 
   struct Entry {
@@ -229,17 +249,18 @@ class ViewDiffer {
   std::vector<Entry> creates_;
   std::vector<Entry> drops_;
   std::vector<Kept> kept_;
-  std::set<std::string> gone_;  ///< old views dropped or recreated by the plan
+  std::set<std::string> gone_;                      ///< old views dropped or recreated by the plan
   std::map<std::string, const View*> replacement_;  ///< recreated view -> the version created
 };
 
 }  // namespace
 
-bool sameView(const View& a, const View& b) {
+bool sameView(const View& a, const View& b, bool with_comments) {
   if (a.materialized != b.materialized) return false;
   if (!a.generated && !b.generated && viewQuery(a.definition) != viewQuery(b.definition)) return false;
-  if (!sameColumns(a, b)) return false;
-  if (normalizedDescription(a.description) != normalizedDescription(b.description)) return false;
+  if (!sameColumns(a, b, with_comments)) return false;
+  if (with_comments && normalizedDescription(a.description) != normalizedDescription(b.description))
+    return false;
   if (sorted(a.options, std::less<>()) != sorted(b.options, std::less<>())) return false;
   if (!a.owner.empty() && !b.owner.empty() && a.owner != b.owner) return false;
   if (sortedGrants(a.grants) != sortedGrants(b.grants)) return false;

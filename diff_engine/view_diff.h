@@ -24,7 +24,9 @@ namespace felisc::diff {
 void diffViews(const model::Schema& old_schema, const model::Schema& new_schema, const DiffOptions& options,
                ChangeSet& out);
 
-/// Whether two views are the same to the database (see the file comment).
-bool sameView(const model::View& a, const model::View& b);
+/// Whether two views are the same to the database (see the file comment); with
+/// `with_comments` false, comments are left out (a comment alone is a COMMENT ON,
+/// not a reason to recreate the view).
+bool sameView(const model::View& a, const model::View& b, bool with_comments = true);
 
 }  // namespace felisc::diff

@@ -114,6 +114,8 @@ struct Group {
 };
 
 bool isViewChange(const Change& change) {
+  if (const auto* comment = std::get_if<SetComment>(&change))
+    return comment->kind == ObjectKind::View || comment->kind == ObjectKind::MaterializedView;
   return std::holds_alternative<CreateView>(change) || std::holds_alternative<DropView>(change);
 }
 
