@@ -486,13 +486,16 @@ std::string oneLine(std::string_view text) {
   return out;
 }
 
-bool sameComments(const std::vector<ViewColumn>& expected, const std::vector<ViewColumn>& actual) {
+/// The columns whose comments differ (empty and none being the same), as `'a', 'b'`.
+std::string commentDifferences(const std::vector<ViewColumn>& expected,
+                               const std::vector<ViewColumn>& actual) {
+  std::vector<std::string> names;
   for (std::size_t i = 0; i < expected.size() && i < actual.size(); ++i) {
     const auto& a = expected[i].description;
     const auto& b = actual[i].description;
-    if (hasText(a) != hasText(b) || (hasText(a) && *a != *b)) return false;
+    if (hasText(a) != hasText(b) || (hasText(a) && *a != *b)) names.push_back(expected[i].name);
   }
-  return true;
+  return quotedList(names);
 }
 
 class DeploymentChecker {
@@ -549,9 +552,9 @@ class DeploymentChecker {
     if (expected_columns != actual_columns) {
       report(DiagId::warn_deploy_view_columns, rule.pos,
              {rule.name, rule.base, "expected " + expected_columns + "; the database has " + actual_columns});
-    } else if (!sameComments(expected.columns, actual->columns)) {
+    } else if (std::string names = commentDifferences(expected.columns, actual->columns); !names.empty()) {
       report(DiagId::warn_deploy_view_columns, rule.pos,
-             {rule.name, rule.base, "the column comments differ"});
+             {rule.name, rule.base, "the comments of " + names + " differ"});
     }
     if (comparableDefinition(actual->definition) != expectedDefinition(expected)) {
       report(DiagId::warn_deploy_view_definition, rule.pos,
