@@ -173,6 +173,23 @@ bool sameFkTarget(const Schema& schema, const Constraint& constraint,
   return names.count(constraint.ref_table) != 0;
 }
 
+/// Renames of columns the base lacks, and renames that give two columns one name:
+/// an error at the Felis table, a note at the rename in the profile.
+void reportMappingErrors(const ViewRule& rule, const Table& felis_table, const ColumnMapping& mapping,
+                         Diagnostics& diagnostics, const std::string& felis_file,
+                         const std::string& profile_file) {
+  for (const ColumnRename* rename : mapping.unknown) {
+    diagnostics.report(DiagId::err_profile_rename_unknown, felis_file, felis_table.pos,
+                       {rule.name, rule.base, rename->from, rename->to});
+    diagnostics.report(DiagId::note_profile_rule, profile_file, rename->pos, {rule.name});
+  }
+  for (const auto& [rename, name] : mapping.collisions) {
+    diagnostics.report(DiagId::err_profile_rename_collision, felis_file, felis_table.pos,
+                       {rule.name, rule.base, rename->from, name});
+    diagnostics.report(DiagId::note_profile_rule, profile_file, rename->pos, {rule.name});
+  }
+}
+
 // ---------------------------------------------------------------------------
 // realize
 // ---------------------------------------------------------------------------
@@ -323,22 +340,6 @@ class Realizer {
       view.grants.insert(view.grants.end(), grants->second.begin(), grants->second.end());
     normalizeGrants(view.grants);
     return view;
-  }
-
- public:
-  static void reportMappingErrors(const ViewRule& rule, const Table& felis_table,
-                                  const ColumnMapping& mapping, Diagnostics& diagnostics,
-                                  const std::string& felis_file, const std::string& profile_file) {
-    for (const ColumnRename* rename : mapping.unknown) {
-      diagnostics.report(DiagId::err_profile_rename_unknown, felis_file, felis_table.pos,
-                         {rule.name, rule.base, rename->from, rename->to});
-      diagnostics.report(DiagId::note_profile_rule, profile_file, rename->pos, {rule.name});
-    }
-    for (const auto& [rename, name] : mapping.collisions) {
-      diagnostics.report(DiagId::err_profile_rename_collision, felis_file, felis_table.pos,
-                         {rule.name, rule.base, rename->from, name});
-      diagnostics.report(DiagId::note_profile_rule, profile_file, rename->pos, {rule.name});
-    }
   }
 
  private:
@@ -777,8 +778,7 @@ Diagnostics checkViewTables(const Schema& felis, const Profile& profile) {
     }
     ColumnMapping mapping = mapColumns(baseColumnsOf(*base), rule);
     if (!mapping.unknown.empty() || !mapping.collisions.empty()) {
-      Realizer::reportMappingErrors(rule, *table, mapping, diagnostics, felis.source_file,
-                                    profile.source_file);
+      reportMappingErrors(rule, *table, mapping, diagnostics, felis.source_file, profile.source_file);
       continue;
     }
     std::vector<std::string> missing;
