@@ -114,6 +114,7 @@ int runDiff(DiffArgs args, CommandContext& context) {
 
   diff::DiffOptions diff_options;
   diff_options.renames = args.renames;
+  diff_options.keep_unlisted_views = old_from_db;  // a deployment's own views survive the migration
   diff_options.old_label = old_side.label;
   diff_options.new_label = new_side.label;
   diff::ChangeSet changes = diff::diffSchemas(*old_side.schema, *new_side.schema, diff_options);

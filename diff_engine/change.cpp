@@ -149,6 +149,12 @@ Change inverse(const Change& change) {
                         [](const RenameSequence& c) -> Change {
                           return RenameSequence{c.table, c.column, c.to, c.from};
                         },
+                        [](const CreateView& c) -> Change {
+                          return DropView{c.view, c.reason};
+                        },
+                        [](const DropView& c) -> Change {
+                          return CreateView{c.view, c.reason};
+                        },
                     },
                     change);
 }
@@ -158,7 +164,8 @@ std::string_view kindName(const Change& change) {
       "create_schema",  "drop_schema",     "add_table",         "drop_table",      "rename_table",
       "add_column",     "drop_column",     "alter_column",      "rename_column",   "set_comment",
       "add_constraint", "drop_constraint", "rename_constraint", "add_primary_key", "drop_primary_key",
-      "add_index",      "drop_index",      "rename_index",      "rename_sequence",
+      "add_index",      "drop_index",      "rename_index",      "rename_sequence", "create_view",
+      "drop_view",
   };
   static_assert(std::size(kNames) == std::variant_size_v<Change>);
   return kNames[change.index()];
@@ -171,6 +178,8 @@ std::string tableOf(const Change& change) {
                         [](const AddTable& c) { return c.table.name; },
                         [](const DropTable& c) { return c.table.name; },
                         [](const RenameTable& c) { return c.to; },
+                        [](const CreateView& c) { return c.view.name; },
+                        [](const DropView& c) { return c.view.name; },
                         [](const auto& c) { return c.table; },
                     },
                     change);
@@ -197,6 +206,8 @@ std::string objectOf(const Change& change) {
                         [](const DropIndex& c) { return c.index.name; },
                         [](const RenameIndex& c) { return c.to; },
                         [](const RenameSequence& c) { return c.to; },
+                        [](const CreateView&) { return std::string(); },
+                        [](const DropView&) { return std::string(); },
                     },
                     change);
 }
@@ -238,6 +249,14 @@ std::string describe(const Change& change) {
           [](const DropIndex& c) { return "drop index " + c.table + "." + c.index.name; },
           [](const RenameIndex& c) { return "rename index " + c.table + "." + c.from + " to " + c.to; },
           [](const RenameSequence& c) { return "rename sequence " + c.from + " to " + c.to; },
+          [](const CreateView& c) {
+            return std::string(c.view.materialized ? "create materialized view " : "create view ") +
+                   c.view.name + (c.reason.empty() ? "" : " (" + c.reason + ")");
+          },
+          [](const DropView& c) {
+            return std::string(c.view.materialized ? "drop materialized view " : "drop view ") + c.view.name +
+                   (c.reason.empty() ? "" : " (" + c.reason + ")");
+          },
       },
       change);
 }

@@ -161,10 +161,26 @@ struct RenameSequence {
   std::string to;
 };
 
-using Change =
-    std::variant<CreateSchema, DropSchema, AddTable, DropTable, RenameTable, AddColumn, DropColumn,
-                 AlterColumn, RenameColumn, SetComment, AddConstraint, DropConstraint, RenameConstraint,
-                 AddPrimaryKey, DropPrimaryKey, AddIndex, DropIndex, RenameIndex, RenameSequence>;
+/// A view or materialized view appears: a new profile view, a changed one, or one
+/// dropped by the same plan because a change to what it reads needed it gone
+/// (then `view` is exactly what the catalog held). `view` is the whole object:
+/// definition, options, owner, comments, grants and indexes.
+struct CreateView {
+  model::View view;
+  std::string reason;  ///< why it is (re)created, for reviewers; may be empty
+};
+
+/// A view goes away, dependents first; `view` is the whole old view, so the
+/// inverse recreates it exactly (never `SELECT *`).
+struct DropView {
+  model::View view;
+  std::string reason;
+};
+
+using Change = std::variant<CreateSchema, DropSchema, AddTable, DropTable, RenameTable, AddColumn, DropColumn,
+                            AlterColumn, RenameColumn, SetComment, AddConstraint, DropConstraint,
+                            RenameConstraint, AddPrimaryKey, DropPrimaryKey, AddIndex, DropIndex, RenameIndex,
+                            RenameSequence, CreateView, DropView>;
 
 /// The exact inverse: applied after `change`, it restores the schema (not
 /// necessarily the data: see losesData()).

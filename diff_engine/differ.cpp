@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "diff_engine/type_change.h"
+#include "diff_engine/view_diff.h"
 #include "schema_model/compare.h"
 #include "schema_model/resolve.h"
 
@@ -726,6 +727,7 @@ ChangeSet diffSchemas(const model::Schema& old_schema, const model::Schema& new_
   out.old_label = options.old_label;
   out.new_label = options.new_label;
   Differ(old_schema, new_schema, options, out).run();
+  diffViews(old_schema, new_schema, options, out);
   return out;
 }
 

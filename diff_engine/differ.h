@@ -41,6 +41,10 @@ struct DiffOptions {
   /// Compare the schema's own description (COMMENT ON SCHEMA), which `felisc
   /// create` writes (felis itself does not).
   bool schema_comment = true;
+  /// The old side is a live database: views the new model does not list are the
+  /// deployment's own (hand-written), so they are kept, never dropped, and only
+  /// dropped and recreated around the changes they read.
+  bool keep_unlisted_views = false;
   /// Shown in reports and the SQL header ("old.yaml", "HEAD:schema.yaml").
   std::string old_label;
   std::string new_label;

@@ -97,6 +97,20 @@ void constraintEffects(const std::string& t, const model::Constraint& c, std::ve
   }
 }
 
+/// A view is a relation with columns, like a table, and reads the relations and
+/// columns it depends on: created after them, dropped before them, so views on
+/// views are dropped dependents first and created in dependency order.
+void viewEffects(const model::View& view, std::vector<std::string>& things, std::vector<std::string>& uses) {
+  things.push_back(relation(view.name));
+  things.push_back(table(view.name));
+  for (const auto& c : view.columns) things.push_back(column(view.name, c.name));
+  for (const auto& index : view.indexes) things.push_back(relation(index.name));
+  for (const auto& dependency : view.depends_on) {
+    uses.push_back(table(dependency.relation));
+    if (!dependency.column.empty()) uses.push_back(column(dependency.relation, dependency.column));
+  }
+}
+
 constexpr std::string_view kTemporaryPrefix = "felisc_tmp";
 
 /// A rename out of a temporary name (the second half of a split swap) needs the
@@ -179,6 +193,8 @@ Effects effectsOf(const Change& change) {
             e.requires_.push_back(table(c.table));
           },
           [&](const RenameSequence& c) { renameEffects(e, relation(c.from), relation(c.to), c.from); },
+          [&](const CreateView& c) { viewEffects(c.view, e.creates, e.requires_); },
+          [&](const DropView& c) { viewEffects(c.view, e.destroys, e.releases); },
       },
       change);
   return e;
@@ -349,6 +365,7 @@ std::string_view backfillSourceName(BackfillSlot::Source source) {
 int phaseOf(const Change& change) {
   return std::visit(Overloaded{
                         [](const CreateSchema&) { return 0; },
+                        [](const DropView&) { return 5; },
                         [](const DropConstraint& c) {
                           return c.constraint.kind == model::ConstraintKind::ForeignKey ? 10 : 20;
                         },
@@ -369,6 +386,7 @@ int phaseOf(const Change& change) {
                           return c.constraint.kind == model::ConstraintKind::ForeignKey ? 90 : 81;
                         },
                         [](const AddIndex&) { return 82; },
+                        [](const CreateView&) { return 95; },
                         [](const SetComment&) { return 100; },
                         [](const DropSchema&) { return 110; },
                     },
@@ -420,7 +438,9 @@ Plan plan(const ChangeSet& changes, const PlanOptions& options) {
   for (const auto& change : ordered) result.up.push_back(renderStep(change, result.schema, options));
   for (auto it = ordered.rbegin(); it != ordered.rend(); ++it)
     result.down.push_back(renderStep(inverse(*it), result.schema, options));
-  for (const auto& [key, sql] : options.backfills) {
+  for (const auto& backfill : options.backfills) {
+    // A named reference, not a structured binding: clang 14 cannot capture those.
+    const std::string& key = backfill.first;
     auto used = [&](const std::vector<Step>& steps) {
       return std::any_of(steps.begin(), steps.end(), [&](const Step& step) {
         return step.backfill && step.backfill->source == BackfillSlot::Source::Provided &&

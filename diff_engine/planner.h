@@ -4,10 +4,11 @@
 /// Ordering is a dependency graph sorted topologically with priorities (as
 /// stripe/pg-schema-diff does). The priority is a phase:
 ///
-///   create schema < drop foreign keys < drop primary keys, unique and check
+///   create schema < drop views < drop foreign keys < drop primary keys, unique and check
 ///   constraints, indexes < drop columns, tables < renames < add tables <
 ///   add columns < alter columns < add primary keys, unique and check
-///   constraints, indexes < add foreign keys < comments < drop schema
+///   constraints, indexes < add foreign keys < create views < comments <
+///   drop schema
 ///
 /// so foreign keys go before the keys, columns and tables they use, drops come
 /// before the renames and adds that reuse their names, a type change runs after

@@ -4,6 +4,7 @@
 
 #include "diff_engine/planner.h"
 #include "diff_engine/type_change.h"
+#include "diff_engine/view_sql.h"
 #include "schema_model/resolve.h"
 #include "schema_model/type_mapping.h"
 
@@ -78,6 +79,13 @@ class Renderer {
                      "drops column " + c.table + "." + c.column.name + " and its values");
             },
             [&](const AlterColumn& c) { alterColumn(c); },
+            [&](const CreateView& c) {
+              for (auto& sql : createViewStatements(c.view, schema_)) add(std::move(sql));
+              if (c.view.materialized)
+                hazard(HazardKind::RewritesTable, "recreating materialized view " + c.view.name +
+                                                      " runs its query and stores the rows again");
+            },
+            [&](const DropView& c) { add(dropViewStatement(c.view, schema_)); },
             [&](const RenameColumn& c) {
               add(alterTable(c.table) + "RENAME COLUMN " + q(c.from) + " TO " + q(c.to));
             },
@@ -178,17 +186,7 @@ class Renderer {
   }
 
   [[nodiscard]] std::string indexDefinition(const std::string& table, const model::Index& index) const {
-    std::string elements;
-    for (const auto& element : index.elements) {
-      if (!elements.empty()) elements += ", ";
-      elements += element.is_expression ? "(" + element.text + ")" : q(element.text);
-    }
-    std::string text = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + q(index.name) +
-                       " ON " + qualified(table);
-    if (!index.method.empty() && index.method != "btree") text += " USING " + index.method;
-    text += " (" + elements + ")";
-    if (!index.predicate.empty()) text += " WHERE " + index.predicate;
-    return text;
+    return indexStatement(qualified(table), index);
   }
 
   /// A serial column's sequence gets PostgreSQL's default name; rename it when the model says otherwise.

@@ -92,6 +92,15 @@ std::string line(const Step& step) {
           [](const DropIndex& c) { return "- index " + c.index.name + " " + indexSummary(c.index); },
           [](const RenameIndex& c) { return "~ index " + c.from + " renamed to " + c.to; },
           [](const RenameSequence& c) { return "~ sequence " + c.from + " renamed to " + c.to; },
+          [](const CreateView& c) {
+            return "+ " + std::string(c.view.materialized ? "materialized view " : "view ") + c.view.name +
+                   " (" + std::to_string(c.view.columns.size()) + " columns" +
+                   (c.reason.empty() ? "" : "; " + c.reason) + ")";
+          },
+          [](const DropView& c) {
+            return "- " + std::string(c.view.materialized ? "materialized view " : "view ") + c.view.name +
+                   (c.reason.empty() ? "" : " (" + c.reason + ")");
+          },
       },
       step.change);
 }
@@ -99,7 +108,14 @@ std::string line(const Step& step) {
 struct Group {
   char marker = '~';
   std::vector<const Step*> steps;
+  bool only_views = true;  ///< a view's group: headed "view", not "table"
+  bool creates_view = false;
+  bool drops_view = false;
 };
+
+bool isViewChange(const Change& change) {
+  return std::holds_alternative<CreateView>(change) || std::holds_alternative<DropView>(change);
+}
 
 }  // namespace
 
@@ -145,12 +161,18 @@ std::string planText(const Plan& plan, Direction direction) {
     Group& group = groups[table];
     if (std::holds_alternative<AddTable>(step.change)) group.marker = '+';
     if (dropped_table) group.marker = '-';
+    group.only_views = group.only_views && isViewChange(step.change);
+    group.creates_view = group.creates_view || std::holds_alternative<CreateView>(step.change);
+    group.drops_view = group.drops_view || std::holds_alternative<DropView>(step.change);
     group.steps.push_back(&step);
   }
+  for (auto& [table, group] : groups)
+    if (group.only_views && group.creates_view != group.drops_view)
+      group.marker = group.creates_view ? '+' : '-';
   for (const auto& [table, group] : groups) {
     out += "\n";
     out += table.empty() ? std::string("schema " + plan.schema)
-                         : std::string(1, group.marker) + " table " + table;
+                         : std::string(1, group.marker) + (group.only_views ? " view " : " table ") + table;
     out += "\n";
     for (const Step* step : group.steps) {
       out += "    " + line(*step) + "\n";

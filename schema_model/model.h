@@ -228,7 +228,9 @@ struct View {
   std::vector<std::string> options;  ///< reloptions: "security_barrier=true"
   std::vector<ViewDependency> depends_on;
   std::vector<Index> indexes;  ///< materialized views only
-  bool generated = false;      ///< written from a profile rule
+  /// Written by felisc from a deployment profile rule (its definition is felisc's
+  /// spelling), not read from a catalog (pg_get_viewdef's spelling).
+  bool generated = false;
   SourcePos pos;
 };
 

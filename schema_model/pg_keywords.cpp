@@ -12,7 +12,9 @@ using enum KeywordCategory;
 // Generated from PostgreSQL 15.18:
 //   SELECT word, catcode FROM pg_get_keywords() ORDER BY word COLLATE "C";
 // Sorted, so lookups are a binary search. Regenerate for a newer server.
-constexpr std::array kKeywords = {
+// std::to_array, not CTAD: clang expands std::array's deduction guide as a fold
+// expression, and 460 elements exceed its nesting limit of 256.
+constexpr auto kKeywords = std::to_array<Keyword>({
     Keyword{"abort", Unreserved},
     Keyword{"absolute", Unreserved},
     Keyword{"access", Unreserved},
@@ -473,7 +475,7 @@ constexpr std::array kKeywords = {
     Keyword{"year", Unreserved},
     Keyword{"yes", Unreserved},
     Keyword{"zone", Unreserved},
-};
+});
 
 static_assert(kKeywords.size() == 460, "PostgreSQL 15 has 460 keywords");
 
