@@ -236,7 +236,8 @@ TEST(ProfileOnPostgres, CheckDeploymentReportsDrift) {
       << renderAll(drift);
   EXPECT_FALSE(drift.hasErrors());
   ASSERT_EQ(drift.all().size(), 5u);
-  EXPECT_NE(drift.all()[1].message.find("WHERE (exposure.airmass < (2)::double precision);'"), std::string::npos)
+  EXPECT_NE(drift.all()[1].message.find("WHERE (exposure.airmass < (2)::double precision);'"),
+            std::string::npos)
       << drift.all()[1].message;
   EXPECT_EQ(drift.all()[2].message,
             "view 'visit1' has other grants than the profile gives: missing SELECT to oods");
