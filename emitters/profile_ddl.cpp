@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "diff_engine/view_sql.h"
 #include "schema_model/type_mapping.h"
 
 namespace felisc::emit {
@@ -13,49 +14,16 @@ namespace {
 std::string ident(std::string_view name) { return model::postgresQuoteIdentifier(name); }
 std::string literal(std::string_view text) { return model::postgresQuoteLiteral(text); }
 
-// ---------------------------------------------------------------------------
-// Stand-ins for diff_engine/view_sql.h (createViewStatements, grantStatements),
-// which the diff engine's view records bring. Until then these write the same
-// statements for the views a profile generates: CREATE VIEW, comments, grants.
-// ---------------------------------------------------------------------------
-
-std::vector<std::string> grantStatements(const std::string& qualified_relation,
-                                         const std::vector<model::Grant>& grants) {
-  std::vector<std::string> statements;
-  for (const model::Grant& grant : grants) {
-    std::string text = "GRANT " + grant.privilege;
-    if (!grant.column.empty()) text += " (" + ident(grant.column) + ")";
-    text +=
-        " ON " + qualified_relation + " TO " + (grant.grantee == "PUBLIC" ? "PUBLIC" : ident(grant.grantee));
-    if (grant.grantable) text += " WITH GRANT OPTION";
-    statements.push_back(text + ";");
-  }
-  return statements;
-}
-
-std::vector<std::string> createViewStatements(const model::View& view, const std::string& schema) {
-  const std::string name = ident(schema) + "." + ident(view.name);
-  std::string definition = view.definition;
-  while (!definition.empty() &&
-         (definition.back() == ';' || definition.back() == ' ' || definition.back() == '\n'))
-    definition.pop_back();
-  std::vector<std::string> statements = {"CREATE VIEW " + name + " AS " + definition + ";"};
-  if (view.description && !view.description->empty())
-    statements.push_back("COMMENT ON VIEW " + name + " IS " + literal(*view.description) + ";");
-  for (const model::ViewColumn& column : view.columns) {
-    if (column.description && !column.description->empty())
-      statements.push_back("COMMENT ON COLUMN " + name + "." + ident(column.name) + " IS " +
-                           literal(*column.description) + ";");
-  }
-  for (std::string& grant : grantStatements(name, view.grants)) statements.push_back(std::move(grant));
-  return statements;
-}
-
-// ---------------------------------------------------------------------------
-
 std::string joinLines(const std::vector<std::string>& lines) {
   std::string text;
   for (const std::string& line : lines) text += (text.empty() ? "" : "\n") + line;
+  return text;
+}
+
+/// The statements of view_sql.h, which come without their final ';', one a line.
+std::string statementBlock(const std::vector<std::string>& statements) {
+  std::string text;
+  for (const std::string& statement : statements) text += (text.empty() ? "" : "\n") + statement + ";";
   return text;
 }
 
@@ -111,12 +79,12 @@ std::string createProfiledSchemaSql(const model::Schema& realized, const model::
 
   std::vector<std::string> grants;
   for (const model::Table& table : realized.tables) {
-    for (std::string& grant : grantStatements(ident(schema) + "." + ident(table.name), table.grants))
+    for (std::string& grant : diff::grantStatements(ident(schema) + "." + ident(table.name), table.grants))
       grants.push_back(std::move(grant));
   }
-  if (!grants.empty()) blocks.push_back(joinLines(grants));
+  if (!grants.empty()) blocks.push_back(statementBlock(grants));
   for (const model::View& view : realized.views)
-    blocks.push_back(joinLines(createViewStatements(view, schema)));
+    blocks.push_back(statementBlock(diff::createViewStatements(view, schema)));
   if (options.transaction) blocks.emplace_back("COMMIT;");
 
   std::string script;

@@ -173,6 +173,23 @@ bool sameFkTarget(const Schema& schema, const Constraint& constraint,
   return names.count(constraint.ref_table) != 0;
 }
 
+/// Renames of columns the base lacks, and renames that give two columns one name:
+/// an error at the Felis table, a note at the rename in the profile.
+void reportMappingErrors(const ViewRule& rule, const Table& felis_table, const ColumnMapping& mapping,
+                         Diagnostics& diagnostics, const std::string& felis_file,
+                         const std::string& profile_file) {
+  for (const ColumnRename* rename : mapping.unknown) {
+    diagnostics.report(DiagId::err_profile_rename_unknown, felis_file, felis_table.pos,
+                       {rule.name, rule.base, rename->from, rename->to});
+    diagnostics.report(DiagId::note_profile_rule, profile_file, rename->pos, {rule.name});
+  }
+  for (const auto& [rename, name] : mapping.collisions) {
+    diagnostics.report(DiagId::err_profile_rename_collision, felis_file, felis_table.pos,
+                       {rule.name, rule.base, rename->from, name});
+    diagnostics.report(DiagId::note_profile_rule, profile_file, rename->pos, {rule.name});
+  }
+}
+
 // ---------------------------------------------------------------------------
 // realize
 // ---------------------------------------------------------------------------
@@ -325,22 +342,6 @@ class Realizer {
     return view;
   }
 
- public:
-  static void reportMappingErrors(const ViewRule& rule, const Table& felis_table,
-                                  const ColumnMapping& mapping, Diagnostics& diagnostics,
-                                  const std::string& felis_file, const std::string& profile_file) {
-    for (const ColumnRename* rename : mapping.unknown) {
-      diagnostics.report(DiagId::err_profile_rename_unknown, felis_file, felis_table.pos,
-                         {rule.name, rule.base, rename->from, rename->to});
-      diagnostics.report(DiagId::note_profile_rule, profile_file, rename->pos, {rule.name});
-    }
-    for (const auto& [rename, name] : mapping.collisions) {
-      diagnostics.report(DiagId::err_profile_rename_collision, felis_file, felis_table.pos,
-                         {rule.name, rule.base, rename->from, name});
-      diagnostics.report(DiagId::note_profile_rule, profile_file, rename->pos, {rule.name});
-    }
-  }
-
  private:
   void removeViewTables() {
     std::erase_if(out_.tables, [&](const Table& table) { return view_names_.count(table.name) != 0; });
@@ -486,13 +487,16 @@ std::string oneLine(std::string_view text) {
   return out;
 }
 
-bool sameComments(const std::vector<ViewColumn>& expected, const std::vector<ViewColumn>& actual) {
+/// The columns whose comments differ (empty and none being the same), as `'a', 'b'`.
+std::string commentDifferences(const std::vector<ViewColumn>& expected,
+                               const std::vector<ViewColumn>& actual) {
+  std::vector<std::string> names;
   for (std::size_t i = 0; i < expected.size() && i < actual.size(); ++i) {
     const auto& a = expected[i].description;
     const auto& b = actual[i].description;
-    if (hasText(a) != hasText(b) || (hasText(a) && *a != *b)) return false;
+    if (hasText(a) != hasText(b) || (hasText(a) && *a != *b)) names.push_back(expected[i].name);
   }
-  return true;
+  return quotedList(names);
 }
 
 class DeploymentChecker {
@@ -549,9 +553,9 @@ class DeploymentChecker {
     if (expected_columns != actual_columns) {
       report(DiagId::warn_deploy_view_columns, rule.pos,
              {rule.name, rule.base, "expected " + expected_columns + "; the database has " + actual_columns});
-    } else if (!sameComments(expected.columns, actual->columns)) {
+    } else if (std::string names = commentDifferences(expected.columns, actual->columns); !names.empty()) {
       report(DiagId::warn_deploy_view_columns, rule.pos,
-             {rule.name, rule.base, "the column comments differ"});
+             {rule.name, rule.base, "the comments of " + names + " differ"});
     }
     if (comparableDefinition(actual->definition) != expectedDefinition(expected)) {
       report(DiagId::warn_deploy_view_definition, rule.pos,
@@ -774,8 +778,7 @@ Diagnostics checkViewTables(const Schema& felis, const Profile& profile) {
     }
     ColumnMapping mapping = mapColumns(baseColumnsOf(*base), rule);
     if (!mapping.unknown.empty() || !mapping.collisions.empty()) {
-      Realizer::reportMappingErrors(rule, *table, mapping, diagnostics, felis.source_file,
-                                    profile.source_file);
+      reportMappingErrors(rule, *table, mapping, diagnostics, felis.source_file, profile.source_file);
       continue;
     }
     std::vector<std::string> missing;

@@ -64,7 +64,8 @@ TEST(ProfileCli, CreateWithSchemaRenamesBeforeTheProfileApplies) {
   testing::CliRun renamed =
       testing::runFelisc({"create", "--profile", consdbProfile(), "--schema", "cdb_other", schema});
   EXPECT_EQ(renamed.exit_code, 0) << renamed.err;
-  EXPECT_NE(renamed.out.find("CREATE VIEW cdb_other.visit1 AS SELECT"), std::string::npos);
+  EXPECT_NE(renamed.out.find("CREATE VIEW cdb_other.visit1 AS\nSELECT exposure.exposure_id AS visit_id"),
+            std::string::npos);
   EXPECT_NE(renamed.out.find("FROM cdb_other.exposure;"), std::string::npos);
   EXPECT_EQ(renamed.out.find("cdb_demo."), std::string::npos);
   // A name the profile does not cover: a warning, and the plain DDL.

@@ -584,6 +584,19 @@ TEST(ProfileCheckDeployment, ReportsEachMismatch) {
   for (const Diagnostic& diagnostic : all) EXPECT_NE(diagnostic.file.find("consdb.yaml"), std::string::npos);
 }
 
+TEST(ProfileCheckDeployment, ViewColumnComments) {
+  Deployment deployment;
+  deployment.catalog.views[0].columns[1].description.reset();
+  deployment.catalog.views[0].columns[2].description = "";  // no comment either: equal
+  deployment.realized.views[0].columns[2].description.reset();
+  Diagnostics diagnostics = deployment.check();
+  ASSERT_EQ(codes(diagnostics), std::vector<std::string>{"FEL532"});
+  EXPECT_EQ(
+      diagnostics.all()[0].message,
+      "view 'visit1' has other columns than the profile's view over 'exposure': the comments of 'day_obs' "
+      "differ");
+}
+
 TEST(ProfileCheckDeployment, AMissingViewAndMissingTableGrants) {
   Deployment deployment;
   deployment.profile.roles.push_back({"reader", {}});
