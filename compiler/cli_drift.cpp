@@ -15,11 +15,10 @@
 
 #include "compiler/cli.h"
 #include "compiler/cli_commands.h"
+#include "compiler/cli_models.h"
 #include "compiler/cli_output.h"
 #include "compiler/migration_verify.h"
 #include "compiler/pg_connection.h"
-#include "compiler/schema_source.h"
-#include "emitters/postgres_ddl.h"
 
 namespace felisc::cli {
 
@@ -44,24 +43,13 @@ int runDrift(const DriftArgs& args, std::size_t extra_arguments, CommandContext&
                    "takes DB and FILE, so quote a conninfo string that holds spaces\n";
     return kExitUsage;
   }
-  compiler::ReadOptions options;
-  options.strict_felis = false;
-  compiler::LoadedSchema loaded = compiler::loadFelisSide(args.file, options);
-  context.err << loaded.rendered_diagnostics;
-  if (!loaded.schema) return kExitUsage;
-  // The deployed model: a deployment profile will be applied here (realize()).
-  std::shared_ptr<const model::Schema> file_model = loaded.schema;
+  std::shared_ptr<const model::Schema> file_model = loadDeployedModel(args.file, context.err);
+  if (!file_model) return kExitUsage;
   verify::DriftRequest request;
   request.schema = args.schema.empty() ? file_model->name : args.schema;
   request.expected = *file_model;
   request.expected.name = request.schema;
-  request.fresh = verify::FreshCreate{
-      args.file,
-      [file_model](const std::string& name) {
-        return emit::createSchemaSql(*file_model,
-                                     {.schema_name = name, .create_schema = false, .transaction = false});
-      },
-      file_model->description};
+  request.fresh = freshCreate(file_model, args.file);
   request.read_only = args.read_only;
   request.ignored_tables = args.ignored_tables;
 

@@ -12,6 +12,7 @@
 /// directions are exact, 1 when they are not or a statement fails, 2 on usage,
 /// input or connection errors.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -21,6 +22,7 @@
 
 #include "compiler/cli.h"
 #include "compiler/cli_commands.h"
+#include "compiler/cli_models.h"
 #include "compiler/cli_output.h"
 #include "compiler/migration_verify.h"
 #include "compiler/pg_connection.h"
@@ -30,7 +32,6 @@
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
 #include "emitters/plan_sql.h"
-#include "emitters/postgres_ddl.h"
 
 namespace felisc::cli {
 
@@ -56,17 +57,6 @@ struct VerifyArgs {
 bool mayHoldPassword(const std::string& argument) {
   std::error_code error;
   return argument.find('=') != std::string::npos && !std::filesystem::exists(argument, error);
-}
-
-/// A Felis file (or REV:PATH) as it is deployed. A deployment profile will be
-/// applied here (`realize(model, profile)`), so that every command compares with
-/// the same deployed model.
-std::shared_ptr<const model::Schema> loadDeployed(const std::string& spec, std::ostream& err) {
-  compiler::ReadOptions options;
-  options.strict_felis = false;  // old files load with warnings where PostgreSQL accepts them
-  compiler::LoadedSchema loaded = compiler::loadFelisSide(spec, options);
-  err << loaded.rendered_diagnostics;
-  return loaded.schema;
 }
 
 /// Reads a whole script file; nullopt (reported) when it cannot be read.
@@ -97,12 +87,21 @@ struct Planner {
   std::string new_label;
   std::vector<std::string> renames;
   std::map<std::string, std::string> backfills;
+  std::vector<std::string> ignored_tables;
 
   std::optional<verify::ScriptPair> operator()(const model::Schema* start,
                                                model::Diagnostics& diagnostics) const {
-    model::Schema absent;
-    absent.name = schema;
-    const model::Schema& old_side = old_model ? *old_model : (start != nullptr ? *start : absent);
+    model::Schema old_side;
+    old_side.name = schema;
+    if (old_model) {
+      old_side = *old_model;
+    } else if (start != nullptr) {
+      // The database as OLD, without the tables that are not the schema's (alembic_version).
+      old_side = *start;
+      std::erase_if(old_side.tables, [&](const model::Table& table) {
+        return std::find(ignored_tables.begin(), ignored_tables.end(), table.name) != ignored_tables.end();
+      });
+    }
     diff::DiffOptions diff_options;
     diff_options.renames = renames;
     diff_options.old_schema_absent = !old_model && start == nullptr;
@@ -119,17 +118,6 @@ struct Planner {
                               {"<planned downgrade>", emit::planSql(plan, diff::Direction::Down)}};
   }
 };
-
-/// `model` as the server builds it afresh (migration_verify.h).
-verify::FreshCreate freshCreate(const std::shared_ptr<const model::Schema>& model, const std::string& label) {
-  return verify::FreshCreate{label,
-                             [model](const std::string& name) {
-                               return emit::createSchemaSql(
-                                   *model,
-                                   {.schema_name = name, .create_schema = false, .transaction = false});
-                             },
-                             model->description};
-}
 
 int usage(CommandContext& context, const std::string& message) {
   context.err << "felisc: error: verify: " << message << '\n';
@@ -154,11 +142,11 @@ int runVerify(const VerifyArgs& args, CommandContext& context) {
     return usage(context, "--rename and --backfill shape a plan; they do not apply to given scripts");
 
   const std::string target_spec = scripts_mode ? args.target : args.files.back();
-  std::shared_ptr<const model::Schema> target = loadDeployed(target_spec, context.err);
+  std::shared_ptr<const model::Schema> target = loadDeployedModel(target_spec, context.err);
   if (!target) return kExitUsage;
   std::shared_ptr<const model::Schema> old_model;
   if (args.files.size() == 2) {
-    old_model = loadDeployed(args.files.front(), context.err);
+    old_model = loadDeployedModel(args.files.front(), context.err);
     if (!old_model) return kExitUsage;
   }
   const std::string schema = args.schema.empty() ? target->name : args.schema;
@@ -181,8 +169,8 @@ int runVerify(const VerifyArgs& args, CommandContext& context) {
         readBackfills(args.backfill_file, context.err);
     if (!backfills) return kExitUsage;
     request.scripts = Planner{
-        old_model,   target,       schema,    old_model ? args.files.front() : "database schema " + schema,
-        target_spec, args.renames, *backfills};
+        old_model,   target,       schema,     old_model ? args.files.front() : "database schema " + schema,
+        target_spec, args.renames, *backfills, args.ignored_tables};
   }
 
   pg::Error error;

@@ -368,6 +368,8 @@ void stepText(std::string& out, std::string_view name, const StepReport& step, c
   if (report.failure && (report.failure->step == name)) {
     out += "  failed: " + failureLine(*report.failure) + "\n";
     out += "    " + report.failure->first_line + "\n";
+    if (report.failure->file.starts_with("<planned"))
+      out += "  (felisc diff prints the planned scripts, with --direction down for the downgrade)\n";
     return;
   }
   if (!step.compared) return;

@@ -189,6 +189,22 @@ TEST(Verify, SchemaThatDoesNotExistYet) {
   EXPECT_EQ(dump(db), before);
 }
 
+TEST(Verify, DatabaseAsOldKeepsAlembicVersionOutOfThePlan) {
+  ScratchDatabase db;
+  ASSERT_TRUE(db.ok());
+  createOld(db);
+  ASSERT_TRUE(
+      db.exec("CREATE TABLE verify_demo.alembic_version (version_num varchar(32) PRIMARY KEY);"
+              "INSERT INTO verify_demo.alembic_version VALUES ('0f3c9a7e21b4')"));
+  const std::string before = dump(db);
+  // The plan from the database to new.yaml neither drops nor compares the version table.
+  CliRun run = runFelisc({"verify", db.conninfo(), fixture("new.yaml")});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("upgrade (<planned upgrade>): 11 of 13 statements run"), std::string::npos)
+      << run.out;
+  EXPECT_EQ(dump(db), before);
+}
+
 TEST(Verify, WrongDowngradeIsCaught) {
   ScratchDatabase db;
   ASSERT_TRUE(db.ok());
