@@ -205,6 +205,21 @@ TEST(Verify, DatabaseAsOldKeepsAlembicVersionOutOfThePlan) {
   EXPECT_EQ(dump(db), before);
 }
 
+TEST(Verify, SchemaOverride) {
+  ScratchDatabase db;
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(db.exec(emit::createSchemaSql(readFelis(fixture("old.yaml")), {.schema_name = "other"})));
+  const std::string before = dump(db);
+  CliRun run =
+      runFelisc({"verify", db.conninfo(), fixture("old.yaml"), fixture("new.yaml"), "--schema", "other"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("felisc verify: schema other in database " + db.name()), std::string::npos)
+      << run.out;
+  run = runFelisc({"drift", db.conninfo(), fixture("old.yaml"), "--schema", "other"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(dump(db), before);
+}
+
 TEST(Verify, WrongDowngradeIsCaught) {
   ScratchDatabase db;
   ASSERT_TRUE(db.ok());
