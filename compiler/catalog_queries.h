@@ -29,6 +29,14 @@ inline constexpr std::string_view kSetSearchPath =
 inline constexpr std::string_view kCommit = "COMMIT";
 inline constexpr std::string_view kRollback = "ROLLBACK";
 
+/// Reading inside the caller's open transaction (catalog_reader.h,
+/// ReadTransaction::Caller): a savepoint instead of BEGIN, rolled back to instead
+/// of COMMIT. The rollback undoes the reader's transaction-local search_path (and
+/// a failed query), so the caller's transaction goes on as it was; the savepoint
+/// itself stays, empty, until that transaction ends.
+inline constexpr std::string_view kSavepoint = "SAVEPOINT felisc_catalog_read";
+inline constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO SAVEPOINT felisc_catalog_read";
+
 /// The wanted schemas that exist, whether the role may use them, and their comments.
 inline constexpr std::string_view kSchemas = R"sql(
 SELECT n.nspname,
@@ -245,5 +253,13 @@ inline constexpr std::array kReadSequence = {
     kBeginSnapshot, kSetSearchPath, kSchemas, kRelations,        kColumns, kOwnedSequences,
     kConstraints,   kIndexes,       kGrants,  kViewDependencies, kCommit,
 };
+
+/// The same inside the caller's transaction: as many statements.
+inline constexpr std::array kReadSequenceInTransaction = {
+    kSavepoint,           kSetSearchPath, kSchemas, kRelations, kColumns,
+    kOwnedSequences,      kConstraints,   kIndexes, kGrants,    kViewDependencies,
+    kRollbackToSavepoint,
+};
+static_assert(kReadSequenceInTransaction.size() == kReadSequence.size());
 
 }  // namespace felisc::catalog::sql

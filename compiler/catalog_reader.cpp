@@ -341,8 +341,11 @@ namespace {
 
 class Reader {
  public:
-  Reader(pg::Connection& connection, const std::vector<std::string>& schema_names)
-      : connection_(connection), schema_names_(schema_names) {}
+  Reader(pg::Connection& connection, const std::vector<std::string>& schema_names,
+         ReadTransaction transaction)
+      : connection_(connection),
+        schema_names_(schema_names),
+        own_transaction_(transaction == ReadTransaction::Own) {}
 
   CatalogResult run() {
     if (!runQueries()) return std::move(result_);
@@ -372,8 +375,9 @@ class Reader {
 
   bool runQueries() {
     pg::Error error;
-    if (!connection_.exec(sql::kBeginSnapshot, error)) {
-      reportDatabaseError("cannot start a read-only transaction", error);
+    if (!connection_.exec(own_transaction_ ? sql::kBeginSnapshot : sql::kSavepoint, error)) {
+      reportDatabaseError(
+          own_transaction_ ? "cannot start a read-only transaction" : "cannot set a savepoint", error);
       return false;
     }
     std::vector<std::string> params = {pg::textArrayLiteral(schema_names_)};
@@ -401,13 +405,15 @@ class Reader {
       if (!rows) {
         reportDatabaseError(step.what, error);
         pg::Error ignored;
-        connection_.exec(sql::kRollback, ignored);
+        connection_.exec(own_transaction_ ? sql::kRollback : sql::kRollbackToSavepoint, ignored);
         return false;
       }
       if (step.into != nullptr) *step.into = std::move(*rows);
     }
-    if (!connection_.exec(sql::kCommit, error)) {
-      reportDatabaseError("cannot end the read-only transaction", error);
+    if (!connection_.exec(own_transaction_ ? sql::kCommit : sql::kRollbackToSavepoint, error)) {
+      reportDatabaseError(
+          own_transaction_ ? "cannot end the read-only transaction" : "cannot roll back to the savepoint",
+          error);
       return false;
     }
     return true;
@@ -751,6 +757,7 @@ class Reader {
 
   pg::Connection& connection_;
   const std::vector<std::string>& schema_names_;
+  bool own_transaction_ = true;
   QueryResults queries_;
   CatalogResult result_;
   std::vector<model::Schema> schemas_;
@@ -763,8 +770,9 @@ class Reader {
 
 }  // namespace
 
-CatalogResult readSchemas(pg::Connection& connection, const std::vector<std::string>& schema_names) {
-  return Reader(connection, schema_names).run();
+CatalogResult readSchemas(pg::Connection& connection, const std::vector<std::string>& schema_names,
+                          ReadTransaction transaction) {
+  return Reader(connection, schema_names, transaction).run();
 }
 
 CatalogResult readSchemas(const std::string& conninfo, const std::vector<std::string>& schema_names) {

@@ -11,7 +11,8 @@
 /// is a literal) so that a Felis file can be written from the model.
 ///
 /// Cost: a fixed number of bulk queries per call (catalog_queries.h), in one
-/// read-only REPEATABLE READ transaction, whatever the number of tables.
+/// read-only REPEATABLE READ transaction, whatever the number of tables; or,
+/// with ReadTransaction::Caller, as many inside the caller's open transaction.
 #pragma once
 
 #include <string>
@@ -29,9 +30,23 @@ struct CatalogResult {
   model::Diagnostics diagnostics;
 };
 
+/// Which transaction a read runs in.
+enum class ReadTransaction {
+  /// One read-only REPEATABLE READ transaction of its own (BEGIN ... COMMIT): one
+  /// snapshot for every query. The connection must not be in a transaction.
+  Own,
+  /// The caller's open transaction, which it neither begins nor ends: the read
+  /// sees what that transaction has done so far (uncommitted DDL included). It
+  /// runs under a savepoint that it rolls back to at the end, so the caller's
+  /// transaction is left as it was, also when a query fails. As many statements
+  /// as an Own read.
+  Caller,
+};
+
 /// Reads `schema_names` from the database behind `connection`. A schema that
 /// does not exist, or on which the role lacks USAGE, is an error.
-CatalogResult readSchemas(pg::Connection& connection, const std::vector<std::string>& schema_names);
+CatalogResult readSchemas(pg::Connection& connection, const std::vector<std::string>& schema_names,
+                          ReadTransaction transaction = ReadTransaction::Own);
 
 /// Opens a connection (libpq conninfo string, URI, or "" for the environment)
 /// and reads `schema_names`. Connection errors are diagnostics, passwords scrubbed.

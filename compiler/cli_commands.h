@@ -28,5 +28,9 @@ void registerCreate(CLI::App& app, CommandContext& context);
 void registerDiff(CLI::App& app, CommandContext& context);
 /// `felisc inspect`: a live PostgreSQL schema as a Felis file or JSON (cli_inspect.cpp).
 void registerInspect(CLI::App& app, CommandContext& context);
+/// `felisc verify`: a migration proven on a live database, rolled back (cli_verify.cpp).
+void registerVerify(CLI::App& app, CommandContext& context);
+/// `felisc drift DB FILE`: a live schema compared with its Felis file (cli_drift.cpp).
+void registerDrift(CLI::App& app, CommandContext& context);
 
 }  // namespace felisc::cli

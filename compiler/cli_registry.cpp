@@ -9,6 +9,8 @@ void registerCommands(CLI::App& app, CommandContext& context) {
   registerCreate(app, context);
   registerDiff(app, context);
   registerInspect(app, context);
+  registerVerify(app, context);
+  registerDrift(app, context);
 }
 
 }  // namespace felisc::cli

@@ -19,6 +19,13 @@ std::string trimMessage(std::string_view message) {
   return std::string(message);
 }
 
+/// An error without a server result (connection failures): the message alone.
+Error errorWithMessage(std::string message) {
+  Error error;
+  error.message = std::move(message);
+  return error;
+}
+
 int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -135,7 +142,21 @@ int Result::columnIndex(std::string_view name) const {
 void Connection::Close::operator()(pg_conn* connection) const { PQfinish(connection); }
 
 Connection::Connection(pg_conn* connection, std::vector<std::string> secrets)
-    : connection_(connection), secrets_(std::move(secrets)) {}
+    : connection_(connection), secrets_(std::move(secrets)) {
+  PQsetNoticeProcessor(
+      connection_.get(),
+      [](void* sink, const char* message) {
+        static_cast<std::vector<std::string>*>(sink)->push_back(trimMessage(message));
+      },
+      notices_.get());
+}
+
+std::vector<std::string> Connection::takeNotices() {
+  std::vector<std::string> out;
+  out.swap(*notices_);
+  for (std::string& notice : out) notice = scrub(notice);
+  return out;
+}
 
 std::optional<Connection> Connection::open(std::string_view conninfo, Error& error) {
   std::vector<std::string> secrets = secretsOf(conninfo);
@@ -146,12 +167,12 @@ std::optional<Connection> Connection::open(std::string_view conninfo, Error& err
   const char* values[] = {dbname.c_str(), "UTF8", "felisc", nullptr};
   pg_conn* raw = PQconnectdbParams(keywords, values, 1);
   if (raw == nullptr) {
-    error = Error{"out of memory while connecting", ""};
+    error = errorWithMessage("out of memory while connecting");
     return std::nullopt;
   }
   if (const char* used = PQpass(raw); used != nullptr) addSecret(secrets, used);
   if (PQstatus(raw) != CONNECTION_OK) {
-    error = Error{scrubSecrets(trimMessage(PQerrorMessage(raw)), secrets), ""};
+    error = errorWithMessage(scrubSecrets(trimMessage(PQerrorMessage(raw)), secrets));
     PQfinish(raw);
     return std::nullopt;
   }
@@ -168,16 +189,24 @@ std::optional<Result> Connection::exec(std::string_view sql, std::span<const std
   pg_result* raw = PQexecParams(connection_.get(), text.c_str(), static_cast<int>(params.size()), nullptr,
                                 values.data(), nullptr, nullptr, 0);
   if (raw == nullptr) {
-    error = Error{scrub(trimMessage(PQerrorMessage(connection_.get()))), ""};
+    error = errorWithMessage(scrub(trimMessage(PQerrorMessage(connection_.get()))));
     return std::nullopt;
   }
   Result result(raw);
   ExecStatusType status = PQresultStatus(raw);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
-    const char* primary = PQresultErrorField(raw, PG_DIAG_MESSAGE_PRIMARY);
-    std::string message = primary != nullptr ? primary : trimMessage(PQresultErrorMessage(raw));
-    error = Error{scrub(message), state != nullptr ? state : ""};
+    auto field = [&](int code) {
+      const char* value = PQresultErrorField(raw, code);
+      return value != nullptr ? std::string(value) : std::string();
+    };
+    std::string message = field(PG_DIAG_MESSAGE_PRIMARY);
+    if (message.empty()) message = trimMessage(PQresultErrorMessage(raw));
+    std::string position = field(PG_DIAG_STATEMENT_POSITION);
+    error = errorWithMessage(scrub(message));
+    error.sqlstate = field(PG_DIAG_SQLSTATE);
+    error.detail = scrub(field(PG_DIAG_MESSAGE_DETAIL));
+    error.hint = scrub(field(PG_DIAG_MESSAGE_HINT));
+    error.position = position.empty() ? 0 : std::atoi(position.c_str());
     return std::nullopt;
   }
   return result;

@@ -27,6 +27,9 @@ namespace felisc::pg {
 struct Error {
   std::string message;   ///< one line per libpq line, no trailing newline
   std::string sqlstate;  ///< five-character SQLSTATE; empty for connection failures
+  std::string detail;    ///< the server's DETAIL, if any
+  std::string hint;      ///< the server's HINT, if any
+  int position = 0;      ///< 1-based character position of the error in the statement; 0 if none
 };
 
 /// The rows of one query, every value as text.
@@ -81,6 +84,10 @@ class Connection {
   /// `text` with every known password replaced by "********".
   [[nodiscard]] std::string scrub(std::string_view text) const;
 
+  /// NOTICE and WARNING messages the server sent since the last call, oldest
+  /// first, scrubbed. Collected here rather than printed to the process's stderr.
+  std::vector<std::string> takeNotices();
+
  private:
   struct Close {
     void operator()(pg_conn* connection) const;
@@ -89,6 +96,8 @@ class Connection {
 
   std::unique_ptr<pg_conn, Close> connection_;
   std::vector<std::string> secrets_;
+  // On the heap, so that libpq's pointer to it survives moves of the Connection.
+  std::unique_ptr<std::vector<std::string>> notices_ = std::make_unique<std::vector<std::string>>();
   std::size_t query_count_ = 0;
 };
 

@@ -11,21 +11,29 @@ namespace felisc::model {
 
 namespace {
 
-/// Collects difference lines under a prefix such as "table exposure: column foo: ".
+/// Collects differences under a path such as {"table exposure", "column foo"}.
 class Differences {
  public:
-  explicit Differences(std::vector<std::string>& lines) : lines_(lines) {}
-  Differences(Differences& parent, const std::string& scope)
-      : lines_(parent.lines_), prefix_(parent.prefix_ + scope + ": ") {}
+  explicit Differences(std::vector<Difference>& items) : items_(items) {}
+  Differences(Differences& parent, const std::string& scope) : items_(parent.items_), path_(parent.path_) {
+    path_.push_back(scope);
+  }
 
-  void add(const std::string& text) { lines_.push_back(prefix_ + text); }
+  /// The object of this path is in expected only.
+  void missing() { items_.push_back(Difference{path_, "missing", "present", "absent"}); }
+  /// The object of this path is in actual only.
+  void unexpected() { items_.push_back(Difference{path_, "unexpected", "absent", "present"}); }
   void field(std::string_view name, const std::string& expected, const std::string& actual) {
-    if (expected != actual) add(std::string(name) + ": expected " + expected + ", got " + actual);
+    if (expected != actual) changed(name, expected, actual);
+  }
+  /// A property that differs (the caller has decided it does).
+  void changed(std::string_view name, const std::string& expected, const std::string& actual) {
+    items_.push_back(Difference{path_, std::string(name), expected, actual});
   }
 
  private:
-  std::vector<std::string>& lines_;
-  std::string prefix_;
+  std::vector<Difference>& items_;
+  std::vector<std::string> path_;
 };
 
 std::string show(const std::optional<std::string>& text) { return text ? *text : "none"; }
@@ -70,9 +78,7 @@ bool sameExpression(const std::string& a, const std::string& b) {
 
 void compareExpression(Differences& out, std::string_view field, const std::string& expected,
                        const std::string& actual) {
-  if (!sameExpression(expected, actual))
-    out.add(std::string(field) + ": expected " + showExpression(expected) + ", got " +
-            showExpression(actual));
+  if (!sameExpression(expected, actual)) out.changed(field, showExpression(expected), showExpression(actual));
 }
 
 template <typename Item>
@@ -104,11 +110,11 @@ void matchByName(Differences& out, std::string_view kind, const std::vector<Item
     if (const Item* other = byName(actual, item.name))
       compare(scope, item, *other);
     else if (!absent || !absent(item, true))
-      scope.add("missing");
+      scope.missing();
   }
   for (const Item& item : actual)
     if (byName(expected, item.name) == nullptr && (!absent || !absent(item, false)))
-      Differences(out, std::string(kind) + " " + item.name).add("unexpected");
+      Differences(out, std::string(kind) + " " + item.name).unexpected();
 }
 
 bool inPrimaryKey(const Table& table, const std::string& column) {
@@ -325,8 +331,21 @@ std::string normalizeSqlExpression(std::string_view expression) {
   return out;
 }
 
+std::string Difference::text() const {
+  std::string line;
+  for (const std::string& scope : path) line += scope + ": ";
+  if (what == "missing" || what == "unexpected") return line + what;
+  return line + what + ": expected " + expected + ", got " + actual;
+}
+
 std::vector<std::string> compareSchemas(const Schema& expected, const Schema& actual) {
   std::vector<std::string> lines;
+  for (const Difference& difference : schemaDifferences(expected, actual)) lines.push_back(difference.text());
+  return lines;
+}
+
+std::vector<Difference> schemaDifferences(const Schema& expected, const Schema& actual) {
+  std::vector<Difference> lines;
   Differences root(lines);
   Differences schema(root, "schema");
   schema.field("name", expected.name, actual.name);

@@ -42,9 +42,28 @@
 
 namespace felisc::model {
 
-/// The differences between `expected` and `actual`, one readable line each, in a
-/// deterministic order (schema facts, then tables and views in `expected`'s
-/// order, then the unexpected ones). Empty when they are equal.
+/// One difference between two models, as data (for JSON reports and filters).
+struct Difference {
+  /// The objects it is in, outermost first: {"table exposure", "column foo"}.
+  std::vector<std::string> path;
+  /// The property that differs ("type", "description", "column order", ...), or
+  /// "missing" (in expected only) or "unexpected" (in actual only) for a whole object.
+  std::string what;
+  /// The two values; "present" / "absent" for a missing or unexpected object.
+  std::string expected;
+  std::string actual;
+
+  /// The line compareSchemas() gives: `table exposure: column foo: type: expected
+  /// bigint, got integer`, or `table exposure: column foo: missing`.
+  [[nodiscard]] std::string text() const;
+};
+
+/// The differences between `expected` and `actual`, in a deterministic order
+/// (schema facts, then tables and views in `expected`'s order, then the
+/// unexpected ones). Empty when they are equal.
+std::vector<Difference> schemaDifferences(const Schema& expected, const Schema& actual);
+
+/// schemaDifferences(), one readable line each (Difference::text()).
 std::vector<std::string> compareSchemas(const Schema& expected, const Schema& actual);
 
 /// The text of a check expression, index expression or predicate reduced for
