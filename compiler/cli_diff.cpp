@@ -14,6 +14,7 @@
 #include "compiler/schema_source.h"
 #include "compiler/source_file.h"
 #include "diff_engine/backfill_file.h"
+#include "diff_engine/compatibility.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
 #include "emitters/plan_json.h"
@@ -39,6 +40,7 @@ struct DiffArgs {
   std::vector<std::string> renames;
   bool allow_data_loss = false;
   bool id_generation = true;
+  bool strict = false;
 };
 
 /// Reads `--backfill FILE` (format: diff_engine/backfill_file.h). Reports
@@ -133,9 +135,15 @@ int runDiff(DiffArgs args, CommandContext& context) {
   diff::Plan plan = diff::plan(changes, plan_options);
   for (const std::string& unused : plan.unused_backfills)
     context.err << "felisc: warning: backfill for '" << unused << "' is not used by any step\n";
+  model::Diagnostics version = diff::versionDiagnostics(plan, diff::checkVersionBump(plan), args.strict);
+  printDiagnostics(version, "", context.err);
   if (!args.allow_data_loss && !plan.dataLossSteps(diff::Direction::Up).empty()) {
     reportDataLoss(plan, context.err);
     return kExitDataLoss;
+  }
+  if (version.hasErrors()) {
+    context.err << "felisc: error: version.current is not bumped enough (--strict); nothing was written\n";
+    return kExitFindings;
   }
   for (const diff::BackfillSlot& slot : plan.missingBackfills(diff::Direction::Up))
     context.err << "felisc: warning: no backfill for " << slot.table << '.' << slot.column
@@ -199,6 +207,9 @@ void registerDiff(CLI::App& app, CommandContext& context) {
       ->type_name("FILE");
   command->add_flag("--allow-data-loss", args->allow_data_loss,
                     "emit drops of tables and columns and narrowing type changes");
+  command->add_flag("--strict", args->strict,
+                    "a version.current bumped less than the changes need (see the compatibility line) is an "
+                    "error: exit 1, nothing written");
   command->add_flag("!--no-id-generation", args->id_generation,
                     "do not generate missing @ids (every object then needs one)");
   command->callback([args, &context] { context.exit_code = runDiff(*args, context); });

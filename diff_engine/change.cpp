@@ -152,10 +152,10 @@ Change inverse(const Change& change) {
                           return RenameSequence{c.table, c.column, c.to, c.from};
                         },
                         [](const CreateView& c) -> Change {
-                          return DropView{c.view, c.reason};
+                          return DropView{c.view, c.reason, c.recreated};
                         },
                         [](const DropView& c) -> Change {
-                          return CreateView{c.view, c.reason};
+                          return CreateView{c.view, c.reason, c.recreated};
                         },
                     },
                     change);

@@ -167,7 +167,8 @@ struct RenameSequence {
 /// definition, options, owner, comments, grants and indexes.
 struct CreateView {
   model::View view;
-  std::string reason;  ///< why it is (re)created, for reviewers; may be empty
+  std::string reason;      ///< why it is (re)created, for reviewers; may be empty
+  bool recreated = false;  ///< one half of a drop and recreate around the plan
 };
 
 /// A view goes away, dependents first; `view` is the whole old view, so the
@@ -175,6 +176,7 @@ struct CreateView {
 struct DropView {
   model::View view;
   std::string reason;
+  bool recreated = false;  ///< one half of a drop and recreate around the plan
 };
 
 using Change = std::variant<CreateSchema, DropSchema, AddTable, DropTable, RenameTable, AddColumn, DropColumn,

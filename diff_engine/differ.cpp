@@ -726,8 +726,14 @@ ChangeSet diffSchemas(const model::Schema& old_schema, const model::Schema& new_
   out.new_schema = new_schema.name;
   out.old_label = options.old_label;
   out.new_label = options.new_label;
+  out.old_version = old_schema.version;
+  out.new_version = new_schema.version;
   Differ(old_schema, new_schema, options, out).run();
   diffViews(old_schema, new_schema, options, out);
+  for (const auto& table : new_schema.tables)
+    for (const auto& constraint : table.constraints)
+      if (constraint.kind == model::ConstraintKind::ForeignKey)
+        out.new_foreign_keys.emplace_back(table.name, constraint);
   return out;
 }
 

@@ -21,7 +21,9 @@
 /// dropped objects in old-schema order); the planner gives the execution order.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "diff_engine/change.h"
@@ -56,7 +58,12 @@ struct ChangeSet {
   std::string new_schema;  ///< the new model's schema name
   std::string old_label;
   std::string new_label;
+  std::optional<model::SchemaVersion> old_version;  ///< the old model's Felis `version`
+  std::optional<model::SchemaVersion> new_version;  ///< the new model's Felis `version`
   std::vector<Change> changes;
+  /// The new model's foreign keys as (table, constraint): whoever orders or
+  /// judges the changes can tell which keys a column change touches (hazards.h).
+  std::vector<std::pair<std::string, model::Constraint>> new_foreign_keys;
   model::Diagnostics diagnostics;
 
   [[nodiscard]] bool empty() const { return changes.empty(); }

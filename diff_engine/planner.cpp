@@ -4,6 +4,8 @@
 #include <queue>
 #include <unordered_map>
 
+#include "diff_engine/hazards.h"
+
 namespace felisc::diff {
 
 namespace {
@@ -349,6 +351,11 @@ std::string_view hazardName(HazardKind kind) {
     case HazardKind::Backfill: return "BACKFILL";
     case HazardKind::BackfillMissing: return "BACKFILL_MISSING";
     case HazardKind::TimezoneDependent: return "TIMEZONE_DEPENDENT";
+    case HazardKind::BreaksReaders: return "BREAKS_READERS";
+    case HazardKind::Irreversible: return "IRREVERSIBLE";
+    case HazardKind::LocksAccessExclusive: return "ACQUIRES_ACCESS_EXCLUSIVE_LOCK";
+    case HazardKind::LocksShareRowExclusive: return "ACQUIRES_SHARE_ROW_EXCLUSIVE_LOCK";
+    case HazardKind::LocksShare: return "ACQUIRES_SHARE_LOCK";
   }
   return "DELETES_DATA";
 }
@@ -432,6 +439,8 @@ Plan plan(const ChangeSet& changes, const PlanOptions& options) {
     result.schema = changes.new_schema.empty() ? changes.old_schema : changes.new_schema;
   result.old_label = changes.old_label;
   result.new_label = changes.new_label;
+  result.old_version = changes.old_version;
+  result.new_version = changes.new_version;
   std::vector<Change> ordered = orderChanges(changes.changes);
   result.up.reserve(ordered.size());
   result.down.reserve(ordered.size());
@@ -449,6 +458,7 @@ Plan plan(const ChangeSet& changes, const PlanOptions& options) {
     };
     if (!used(result.up) && !used(result.down)) result.unused_backfills.push_back(key);
   }
+  addPlanHazards(result, changes);
   return result;
 }
 

@@ -40,7 +40,9 @@ namespace felisc::diff {
 /// Upgrade (old -> new) or downgrade (new -> old).
 enum class Direction : std::uint8_t { Up, Down };
 
-/// What a step risks, in pg-schema-diff's spirit.
+/// What a step risks, in pg-schema-diff's spirit. statements.cpp gives the
+/// hazards one change implies on its own; hazards.cpp adds those that depend on
+/// the plan (locks on tables the plan did not just create) and the direction.
 enum class HazardKind : std::uint8_t {
   DeletesData,        ///< drops a table or a column: its data is gone
   NarrowsType,        ///< some values do not survive the new type
@@ -51,6 +53,12 @@ enum class HazardKind : std::uint8_t {
   Backfill,           ///< fills existing rows before SET NOT NULL
   BackfillMissing,    ///< no backfill known: fails when the table holds NULLs
   TimezoneDependent,  ///< timestamp <-> timestamptz uses the session TimeZone
+  // Added by hazards.cpp (addPlanHazards), which knows the plan and the direction:
+  BreaksReaders,           ///< drops or renames a table or column that clients may use
+  Irreversible,            ///< a downgrade step that cannot bring back what the upgrade deleted
+  LocksAccessExclusive,    ///< ACCESS EXCLUSIVE lock: reads and writes of the table wait
+  LocksShareRowExclusive,  ///< SHARE ROW EXCLUSIVE lock: writes wait (ADD FOREIGN KEY, both tables)
+  LocksShare,              ///< SHARE lock: writes wait (CREATE INDEX)
 };
 /// "DELETES_DATA", "NARROWS_TYPE", ...
 std::string_view hazardName(HazardKind kind);
@@ -109,6 +117,10 @@ struct Plan {
   std::vector<Step> down;
   /// PlanOptions::backfills keys no step uses (a typo, or a column that needs none).
   std::vector<std::string> unused_backfills;
+  /// The Felis `version` of each side (nullopt: none given, or a database side),
+  /// for the version-bump check (compatibility.h).
+  std::optional<model::SchemaVersion> old_version;
+  std::optional<model::SchemaVersion> new_version;
 
   [[nodiscard]] const std::vector<Step>& steps(Direction direction) const {
     return direction == Direction::Up ? up : down;

@@ -363,7 +363,10 @@ class Renderer {
       hazard(HazardKind::CastMayFail, "converting " + what + " fails on values that do not fit");
     if (change.timezone_dependent)
       hazard(HazardKind::TimezoneDependent, "converting " + what + " uses the session TimeZone");
-    if (change.rewrites) hazard(HazardKind::RewritesTable, "converting " + what + " rewrites the table");
+    if (change.rewrites)
+      hazard(HazardKind::RewritesTable,
+             "converting " + what + " rewrites the table" +
+                 (change.rewrite_skipped_in_utc ? " (not when the session TimeZone is UTC)" : ""));
   }
 
   void setComment(const SetComment& c) {

@@ -127,6 +127,11 @@ bool binaryCoercible(const SqlTypeInfo& from, const SqlTypeInfo& to) {
     return *to.length >= *from.length;
   if (from.family == to.family && (from.family == Family::Timestamp || from.family == Family::TimestampTz))
     return to.precision.value_or(6) >= from.precision.value_or(6);
+  // numeric(p,s) -> numeric(p',s) with p' >= p, or to unconstrained numeric: only the typmod changes.
+  if (from.family == Family::Numeric && to.family == Family::Numeric) {
+    if (!to.length) return true;
+    return from.length && *to.length >= *from.length && to.scale.value_or(0) == from.scale.value_or(0);
+  }
   return false;
 }
 
@@ -219,6 +224,11 @@ TypeChange classifyTypeChange(std::string_view from_type, std::string_view to_ty
                        !time_and_boolean(from, to) && !time_and_boolean(to, from);
   if (isNumber(from.family) && to.family == Family::Timestamp) change.timezone_dependent = true;
   change.rewrites = !binaryCoercible(from, to);
+  auto timestamp = [](const SqlTypeInfo& t) {
+    return t.family == Family::Timestamp || t.family == Family::TimestampTz;
+  };
+  change.rewrite_skipped_in_utc = timestamp(from) && timestamp(to) && from.family != to.family &&
+                                  to.precision.value_or(6) >= from.precision.value_or(6);
 
   if (isString(to.family)) {
     change.narrows = stringNarrows(from, to);

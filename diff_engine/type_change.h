@@ -49,6 +49,9 @@ struct TypeChange {
   bool narrows = false;      ///< some values cannot survive the round trip (data loss)
   bool may_fail = false;     ///< the conversion raises an error on some values
   bool rewrites = true;      ///< the table is rewritten (false when binary-coercible)
+  /// timestamp <-> timestamptz: PostgreSQL (12 and later) skips the rewrite when
+  /// the session TimeZone is UTC, where the two store the same instants.
+  bool rewrite_skipped_in_utc = false;
   bool timezone_dependent = false;  ///< timestamp <-> timestamptz uses the session TimeZone
   /// PostgreSQL has some conversion (a cast, or the ones below); false for bytea
   /// to or from anything but a string, and boolean to or from a time type: then

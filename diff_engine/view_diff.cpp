@@ -210,8 +210,11 @@ class ViewDiffer {
   }
 
   void emitChanges() {
-    for (const auto& drop : drops_) out_.changes.emplace_back(DropView{*drop.view, drop.reason});
-    for (const auto& create : creates_) out_.changes.emplace_back(CreateView{*create.view, create.reason});
+    for (const auto& drop : drops_)
+      out_.changes.emplace_back(DropView{*drop.view, drop.reason, replacement_.contains(drop.view->name)});
+    for (const auto& create : creates_)
+      out_.changes.emplace_back(
+          CreateView{*create.view, create.reason, replacement_.contains(create.view->name)});
     for (const auto& [old_view, new_view] : kept_)
       if (old_view != nullptr && old_view != new_view) comments(*old_view, *new_view);
   }

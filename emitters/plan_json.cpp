@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "diff_engine/compatibility.h"
+
 namespace felisc::emit {
 
 std::string planJson(const diff::Plan& plan, diff::Direction direction) {
@@ -19,8 +21,25 @@ std::string planJson(const diff::Plan& plan, diff::Direction direction) {
   for (const auto& slot : plan.missingBackfills(direction))
     missing.push_back(Json{{"table", slot.table}, {"column", slot.column}});
   root["missing_backfills"] = std::move(missing);
+  const auto& direction_steps = plan.steps(direction);
+  diff::MigrationCompatibility compatibility = diff::classifyMigration(direction_steps);
+  root["compatibility"] = Json{{"class", std::string(diff::compatibilityName(compatibility.compatibility))},
+                               {"bump_needed", std::string(diff::bumpName(compatibility.bump_needed))},
+                               {"breaks_old_code", compatibility.breaks_old_code},
+                               {"breaks_new_code", compatibility.breaks_new_code}};
+  if (up) {
+    diff::VersionCheck check = diff::checkVersionBump(plan);
+    auto optional = [](const std::optional<std::string>& text) { return text ? Json(*text) : Json(nullptr); };
+    Json version{{"from", optional(check.from)},
+                 {"to", optional(check.to)},
+                 {"bump_made", check.made ? Json(std::string(diff::bumpName(*check.made))) : Json(nullptr)},
+                 {"verdict", std::string(diff::verdictName(check.verdict))}};
+    if (check.verdict == diff::VersionCheck::Verdict::NotChecked)
+      version["why_not_checked"] = check.why_not_checked;
+    root["schema_version"] = std::move(version);
+  }
   Json steps = Json::array();
-  for (const auto& step : plan.steps(direction)) {
+  for (const auto& step : direction_steps) {
     Json item;
     item["kind"] = std::string(diff::kindName(step.change));
     item["table"] = diff::tableOf(step.change);
@@ -33,6 +52,10 @@ std::string planJson(const diff::Plan& plan, diff::Direction direction) {
           Json{{"kind", std::string(diff::hazardName(hazard.kind))}, {"message", hazard.message}});
     item["hazards"] = std::move(hazards);
     item["data_loss"] = step.data_loss;
+    diff::ChangeCompatibility change_compatibility = diff::classifyChange(step.change);
+    item["compatibility"] =
+        Json{{"class", std::string(diff::compatibilityName(change_compatibility.compatibility))},
+             {"reason", change_compatibility.reason}};
     if (step.backfill) {
       item["backfill"] = Json{{"table", step.backfill->table},
                               {"column", step.backfill->column},

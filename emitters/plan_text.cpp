@@ -3,6 +3,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "diff_engine/compatibility.h"
+
 namespace felisc::emit {
 
 namespace {
@@ -105,6 +107,52 @@ std::string line(const Step& step) {
       step.change);
 }
 
+/// "version 1.0.0 -> 1.1.0 is a minor bump: ok", or why it is not checked.
+std::string versionClause(const VersionCheck& check) {
+  switch (check.verdict) {
+    case VersionCheck::Verdict::Ok:
+    case VersionCheck::Verdict::TooSmall: {
+      VersionBump made = check.made.value_or(VersionBump::None);
+      std::string bump = made == VersionBump::None ? "no bump" : "a " + std::string(bumpName(made)) + " bump";
+      return "version " + *check.from + " -> " + *check.to + " is " + bump + ": " +
+             (check.verdict == VersionCheck::Verdict::Ok ? "ok" : "too small");
+    }
+    case VersionCheck::Verdict::GoesDown: return "version " + *check.from + " -> " + *check.to + " goes down";
+    case VersionCheck::Verdict::NotChecked: return "version not checked: " + check.why_not_checked;
+  }
+  return {};
+}
+
+/// Up to three step descriptions, then how many more.
+std::string stepList(const std::vector<Step>& steps, const std::vector<std::size_t>& indexes) {
+  constexpr std::size_t kShown = 3;
+  std::string out;
+  for (std::size_t i = 0; i < indexes.size() && i < kShown; ++i)
+    out += (i == 0 ? "" : "; ") + describe(steps[indexes[i]].change);
+  if (indexes.size() > kShown) out += "; and " + std::to_string(indexes.size() - kShown) + " more";
+  return out;
+}
+
+/// The compatibility line (with the version check for an upgrade) and the
+/// changes that decide the class.
+std::string compatibilityLines(const Plan& plan, Direction direction) {
+  const auto& steps = plan.steps(direction);
+  MigrationCompatibility compatibility = classifyMigration(steps);
+  std::string out = "compatibility: " + std::string(compatibilityTitle(compatibility.compatibility));
+  if (direction == Direction::Up) {
+    VersionBump needed = compatibility.bump_needed;
+    out += needed == VersionBump::None ? std::string(", needs no version bump")
+                                       : ", needs a " + std::string(bumpName(needed)) + " version bump";
+    out += "; " + versionClause(checkVersionBump(plan));
+  }
+  out += "\n";
+  if (!compatibility.breaks_old_code.empty())
+    out += "    old code fails on: " + stepList(steps, compatibility.breaks_old_code) + "\n";
+  if (!compatibility.breaks_new_code.empty())
+    out += "    new code fails on the old schema: " + stepList(steps, compatibility.breaks_new_code) + "\n";
+  return out;
+}
+
 struct Group {
   char marker = '~';
   std::vector<const Step*> steps;
@@ -130,6 +178,7 @@ std::string planText(const Plan& plan, Direction direction) {
   if (!from.empty() || !to.empty()) out += " (" + from + " -> " + to + ")";
   if (steps.empty()) return out + ": no change\n";
   out += ", " + std::to_string(steps.size()) + (steps.size() == 1 ? " change\n" : " changes\n");
+  out += compatibilityLines(plan, direction);
 
   auto loss = plan.dataLossSteps(direction);
   out += "data loss: ";

@@ -2,6 +2,9 @@
 /// A plan as a review summary for a human reading a pull request.
 ///
 ///     felisc diff: upgrade of schema cdb_latiss (a.yaml -> b.yaml), 4 changes
+///     compatibility: forward compatible (new code works on the old schema), needs a minor
+///     version bump; version 3.4.0 -> 3.4.1 is a patch bump: too small
+///         old code fails on: drop column exposure.bar
 ///     data loss: 1 change (drop column exposure.bar)
 ///     missing backfills: none
 ///
@@ -13,6 +16,10 @@
 /// Changes are grouped per table (under the table's name after the change);
 /// schema-level changes first, then tables by name, each group's lines in plan
 /// order. `+` adds, `-` drops, `~` changes; hazards follow their line with `!`.
+/// The compatibility line gives the class of the whole migration (see
+/// diff_engine/compatibility.h), for an upgrade also the version bump it needs
+/// and whether the files made it, then the changes that old code fails on and
+/// those that new code needs, three of each at most.
 #pragma once
 
 #include <string>

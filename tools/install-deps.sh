@@ -17,8 +17,8 @@ packages=(
   build-essential cmake pkg-config g++ git
   # libraries felisc links
   libyaml-dev libyaml-cpp-dev libpq-dev nlohmann-json3-dev libcli11-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests and benchmarks (jq: tools/history-report.sh)
+  libgtest-dev libgmock-dev libbenchmark-dev jq
   # the throwaway PostgreSQL the database tests run against, with pgsphere
   postgresql-15 postgresql-15-pgsphere postgresql-client-15
   # Python side: PyYAML for the parse benchmark, Alembic/SQLAlchemy/psycopg2 to

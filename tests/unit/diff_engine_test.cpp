@@ -194,8 +194,12 @@ TEST(DiffEngine, DropTableIsDataLossAndItsInverseRecreatesItExactly) {
   Plan p = planOf(schema({t}), schema({}));
   ASSERT_EQ(p.up.size(), 1U);
   EXPECT_TRUE(p.up[0].data_loss);
-  ASSERT_EQ(p.up[0].hazards.size(), 1U);
+  ASSERT_EQ(p.up[0].hazards.size(), 3U);
   EXPECT_EQ(p.up[0].hazards[0].kind, HazardKind::DeletesData);
+  EXPECT_EQ(p.up[0].hazards[1].kind, HazardKind::BreaksReaders);
+  EXPECT_EQ(p.up[0].hazards[2].kind, HazardKind::LocksAccessExclusive);
+  ASSERT_EQ(p.down[0].hazards.size(), 1U);  // CREATE TABLE locks nothing others can see
+  EXPECT_EQ(p.down[0].hazards[0].kind, HazardKind::Irreversible);
   EXPECT_EQ(statements(p, Direction::Down),
             (std::vector<std::string>{
                 "CREATE TABLE s.t (\n    id bigint NOT NULL,\n    value double precision,\n"
@@ -671,6 +675,10 @@ TEST(DiffEngine, SqlIsOneTransactionWithAHeader) {
             "\n"
             "-- drop column t.value\n"
             "-- hazard DELETES_DATA: drops column t.value and its values\n"
+            "-- hazard BREAKS_READERS: clients that use column t.value break (PostgreSQL refuses the drop "
+            "while a view uses it)\n"
+            "-- hazard ACQUIRES_ACCESS_EXCLUSIVE_LOCK: takes an ACCESS EXCLUSIVE lock on table t: reads and "
+            "writes wait until the transaction ends\n"
             "ALTER TABLE s.t DROP COLUMN value;\n"
             "\n"
             "COMMIT;\n");
@@ -682,6 +690,9 @@ TEST(DiffEngine, SqlIsOneTransactionWithAHeader) {
             "BEGIN;\n"
             "\n"
             "-- add column t.value double precision\n"
+            "-- hazard IRREVERSIBLE: re-adds column t.value without its values: the upgrade dropped them\n"
+            "-- hazard ACQUIRES_ACCESS_EXCLUSIVE_LOCK: takes an ACCESS EXCLUSIVE lock on table t: reads and "
+            "writes wait until the transaction ends\n"
             "ALTER TABLE s.t ADD COLUMN value double precision;\n"
             "\n"
             "COMMIT;\n");

@@ -2,7 +2,9 @@
 // new.yaml (read with the Felis reader), optionally options.txt (one `rename
 // old=new` or `old-schema-absent` per line, `#` comments) and backfill.sql (the
 // --backfill format). The upgrade must equal up.sql, the downgrade down.sql and
-// the review summaries of both review.txt, byte for byte.
+// the review summaries of both review.txt, byte for byte; where the case has an
+// up.json, the JSON of the upgrade must equal it and down.json that of the
+// downgrade (hazards and compatibility classes as tools read them).
 // FELISC_UPDATE_GOLDEN=1 rewrites them (review the diff before committing).
 // tests/pg/diff_golden_pg_test.cpp runs every case on PostgreSQL with rows.
 #include "tests/unit/diff_golden.h"
@@ -12,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "emitters/plan_json.h"
 #include "emitters/plan_sql.h"
 #include "emitters/plan_text.h"
 
@@ -50,6 +53,10 @@ TEST_P(DiffGolden, MatchesGoldenFiles) {
   expectGolden(dir / "down.sql", emit::planSql(plan, diff::Direction::Down));
   expectGolden(dir / "review.txt", emit::planText(plan, diff::Direction::Up) + "\n" +
                                        emit::planText(plan, diff::Direction::Down));
+  if (std::filesystem::exists(dir / "up.json")) {
+    expectGolden(dir / "up.json", emit::planJson(plan, diff::Direction::Up));
+    expectGolden(dir / "down.json", emit::planJson(plan, diff::Direction::Down));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, DiffGolden, ::testing::ValuesIn(diffCases()),
