@@ -9,6 +9,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
   registerCreate(app, context);
   registerDiff(app, context);
   registerInspect(app, context);
+  registerMigrate(app, context);
 }
 
 }  // namespace felisc::cli
