@@ -418,6 +418,29 @@ Py sqlalchemyType(const std::string& sql_type, Needs& needs) {
   return Call("PgType").arg(str(sql_type));
 }
 
+/// op.execute() of the step's backfill statement `index`, between the marker
+/// comments the SQL emitter writes around it.
+Line backfillLine(const diff::Step& step, std::size_t index) {
+  const diff::BackfillSlot& slot = *step.backfill;
+  const std::string target = commentText(slot.table + "." + slot.column);
+  Line line{{}, execute(step.sql.at(index)), 1, {"# <<< end of backfill " + target}};
+  switch (slot.source) {
+    case diff::BackfillSlot::Source::Provided:
+      line.comments.push_back("# >>> backfill " + target + ": provided SQL");
+      break;
+    case diff::BackfillSlot::Source::Default:
+      line.comments.push_back("# >>> backfill " + target + ": from its default " + commentText(slot.sql));
+      break;
+    case diff::BackfillSlot::Source::Missing:
+      line.comments.push_back(
+          "# >>> BACKFILL MISSING for " + target +
+          ": give its SQL with --backfill (or edit this statement); until then this guard "
+          "stops the migration if a row holds NULL");
+      break;
+  }
+  return line;
+}
+
 /// Writes the op.* calls of one step, or gives up (ok() false) when SQLAlchemy
 /// would not write exactly the step's SQL.
 class OpWriter {
@@ -639,24 +662,7 @@ class OpWriter {
       ok_ = false;
       return;
     }
-    const diff::BackfillSlot& slot = *step_.backfill;
-    std::string target = slot.table + "." + slot.column;
-    Line line{{}, execute(step_.sql.at(slot.statement)), 1, {"# <<< end of backfill " + commentText(target)}};
-    switch (slot.source) {
-      case diff::BackfillSlot::Source::Provided:
-        line.comments.push_back("# >>> backfill " + commentText(target) + ": provided SQL");
-        break;
-      case diff::BackfillSlot::Source::Default:
-        line.comments.push_back("# >>> backfill " + commentText(target) + ": from its default " +
-                                commentText(slot.sql));
-        break;
-      case diff::BackfillSlot::Source::Missing:
-        line.comments.push_back("# >>> BACKFILL MISSING for " + commentText(target) +
-                                ": give its SQL with --backfill; until then this guard stops the "
-                                "migration if a row holds NULL");
-        break;
-    }
-    lines_.push_back(std::move(line));
+    lines_.push_back(backfillLine(step_, step_.backfill->statement));
   }
 
   Call alter(const std::string& table, const model::Column& c) {
@@ -817,25 +823,21 @@ class OpWriter {
 std::vector<Line> rawLines(const diff::Step& step) {
   std::vector<Line> lines;
   for (std::size_t i = 0; i < step.sql.size(); ++i) {
-    Line line{{}, execute(step.sql[i]), 1, {}};
-    if (step.backfill && step.backfill->statement == i) {
-      std::string target = commentText(step.backfill->table + "." + step.backfill->column);
-      line.comments.push_back(step.backfill->source == diff::BackfillSlot::Source::Missing
-                                  ? "# >>> BACKFILL MISSING for " + target +
-                                        ": give its SQL with --backfill; until then this guard stops the "
-                                        "migration if a row holds NULL"
-                                  : "# >>> backfill " + target);
-      line.after.push_back("# <<< end of backfill " + target);
-    }
-    lines.push_back(std::move(line));
+    if (step.backfill && step.backfill->statement == i)
+      lines.push_back(backfillLine(step, i));
+    else
+      lines.push_back({{}, execute(step.sql[i]), 1, {}});
   }
   return lines;
 }
 
 /// The body of upgrade() or downgrade().
-std::string functionBody(const std::vector<diff::Step>& steps, const std::string& schema, Needs& needs) {
+std::string functionBody(const std::vector<diff::Step>& steps, const std::string& schema,
+                         const std::vector<std::string>& preamble, Needs& needs) {
   const std::string indent(kIndentStep, ' ');
   std::string out;
+  for (const std::string& statement : preamble)
+    out += indent + layout(execute(statement), indent.size(), indent.size(), 0) + "\n";
   for (const diff::Step& step : steps) {
     OpWriter writer(schema, step);
     std::optional<std::vector<Line>> lines = writer.write();
@@ -1012,8 +1014,8 @@ std::string defaultRevisionMessage(const model::Schema& old_schema, const model:
 
 AlembicRevision alembicRevision(const diff::Plan& plan, const AlembicOptions& options) {
   Needs needs;
-  const std::string upgrade = functionBody(plan.up, plan.schema, needs);
-  const std::string downgrade = functionBody(plan.down, plan.schema, needs);
+  const std::string upgrade = functionBody(plan.up, plan.schema, options.preamble, needs);
+  const std::string downgrade = functionBody(plan.down, plan.schema, options.preamble, needs);
   AlembicRevision out;
   out.revision = options.revision_id.empty()
                      ? alembicRevisionId(plan.schema, options.down_revision, upgrade, downgrade)

@@ -51,6 +51,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "diff_engine/planner.h"
 #include "schema_model/model.h"
@@ -67,6 +68,9 @@ struct AlembicOptions {
   std::string revision_id;
   /// As Alembic writes it, e.g. "2025-06-09 21:34:43.492403+00:00" (formatCreateDate()).
   std::string create_date;
+  /// Statements that open upgrade() and downgrade(), before the first step
+  /// (e.g. "SET LOCAL lock_timeout = '5s'"); part of the revision id.
+  std::vector<std::string> preamble;
 };
 
 /// A revision file ready to write.

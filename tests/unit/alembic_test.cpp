@@ -194,6 +194,22 @@ TEST(AlembicRevision, EmptyPlanPasses) {
   EXPECT_NE(text.find("def downgrade() -> None:\n    pass\n"), std::string::npos);
 }
 
+TEST(AlembicRevision, PreambleOpensBothFunctions) {
+  diff::Plan plan = casePlan(columnsCase());
+  emit::AlembicOptions options;
+  emit::AlembicRevision without = emit::alembicRevision(plan, options);
+  options.preamble = {"SET LOCAL lock_timeout = '5s'"};
+  emit::AlembicRevision with = emit::alembicRevision(plan, options);
+  EXPECT_NE(
+      with.text.find("def upgrade() -> None:\n    op.execute(\"SET LOCAL lock_timeout = '5s'\")\n\n    # "),
+      std::string::npos)
+      << with.text;
+  EXPECT_NE(
+      with.text.find("def downgrade() -> None:\n    op.execute(\"SET LOCAL lock_timeout = '5s'\")\n\n    # "),
+      std::string::npos);
+  EXPECT_NE(with.revision, without.revision);
+}
+
 // --- steps: idiomatic calls and the fallbacks ----------------------------------
 
 /// A plan of one change and its inverse, rendered as the planner renders them.
