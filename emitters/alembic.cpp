@@ -151,7 +151,6 @@ class Call {
     py_.args.emplace_back(std::move(key), std::move(value));
     return *this;
   }
-  [[nodiscard]] Py py() const { return py_; }
   operator Py() const { return py_; }  // NOLINT(google-explicit-constructor): builder
 
  private:
