@@ -26,6 +26,8 @@ void registerValidate(CLI::App& app, CommandContext& context);
 void registerCreate(CLI::App& app, CommandContext& context);
 /// `felisc diff OLD NEW` (cli_diff.cpp).
 void registerDiff(CLI::App& app, CommandContext& context);
+/// `felisc migrate`: Alembic revisions for every changed cdb_*.yaml (cli_migrate.cpp).
+void registerMigrate(CLI::App& app, CommandContext& context);
 /// `felisc inspect`: a live PostgreSQL schema as a Felis file or JSON (cli_inspect.cpp).
 void registerInspect(CLI::App& app, CommandContext& context);
 /// `felisc verify`: a migration proven on a live database, rolled back (cli_verify.cpp).

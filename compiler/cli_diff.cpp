@@ -2,12 +2,14 @@
 // review text or JSON, upgrade or downgrade of one plan.
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "compiler/cli.h"
+#include "compiler/cli_alembic.h"
 #include "compiler/cli_commands.h"
 #include "compiler/cli_deployment.h"
 #include "compiler/cli_output.h"
@@ -17,6 +19,7 @@
 #include "diff_engine/compatibility.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
+#include "emitters/alembic.h"
 #include "emitters/plan_json.h"
 #include "emitters/plan_sql.h"
 #include "emitters/plan_text.h"
@@ -41,6 +44,8 @@ struct DiffArgs {
   bool allow_data_loss = false;
   bool id_generation = true;
   bool strict = false;
+  std::string alembic_dir;  ///< --alembic-dir: the revision goes to its versions/
+  RevisionArgs revision;
 };
 
 /// Reads `--backfill FILE` (format: diff_engine/backfill_file.h). Reports
@@ -82,6 +87,33 @@ void reportDataLoss(const diff::Plan& plan, std::ostream& err) {
     err << "  " << diff::describe(step->change) << '\n';
 }
 
+/// `--format alembic`: the revision into --alembic-dir's versions/ (chained onto
+/// its head; the path is printed), or to -o / stdout as a first revision.
+int writeAlembic(const diff::Plan& plan, const model::Schema& old_schema, const model::Schema& new_schema,
+                 const DiffArgs& args, CommandContext& context) {
+  if (plan.empty()) {
+    context.err << "felisc: no change to schema " << plan.schema << "; no revision written\n";
+    return kExitOk;
+  }
+  std::optional<std::string> date = resolveCreateDate(args.revision.create_date, context.err);
+  if (!date) return kExitUsage;
+  emit::AlembicOptions options;
+  options.message = args.revision.message.empty() ? emit::defaultRevisionMessage(old_schema, new_schema)
+                                                  : args.revision.message;
+  options.revision_id = args.revision.rev_id;
+  options.create_date = *date;
+  if (args.alembic_dir.empty()) {
+    std::string text = emit::alembicRevision(plan, options).text;
+    return writeOutput(args.output, text, context.out, context.err) ? kExitFindings : kExitUsage;
+  }
+  const std::string versions = (std::filesystem::path(args.alembic_dir) / "versions").string();
+  std::optional<PendingRevision> pending = prepareRevision(plan, versions, options, context.err);
+  if (!pending) return kExitUsage;
+  if (!writeRevisions({*pending}, context.err)) return kExitUsage;
+  context.out << pending->path << '\n';
+  return kExitFindings;
+}
+
 int runDiff(DiffArgs args, CommandContext& context) {
   bool old_from_db = !args.old_db.empty();
   bool new_from_db = !args.new_db.empty();
@@ -89,6 +121,23 @@ int runDiff(DiffArgs args, CommandContext& context) {
       (args.old_spec.empty() ? 0 : 1) + (args.new_spec.empty() ? 0 : 1)) {
     context.err << "felisc: error: give OLD and NEW as files (or REV:PATH), or replace either with "
                    "--old-db/--new-db\n";
+    return kExitUsage;
+  }
+  const bool alembic = args.format == "alembic";
+  if (!alembic && (!args.alembic_dir.empty() || !args.revision.message.empty() ||
+                   !args.revision.rev_id.empty() || !args.revision.create_date.empty())) {
+    context.err << "felisc: error: --alembic-dir, -m, --rev-id and --create-date go with --format alembic\n";
+    return kExitUsage;
+  }
+  if (alembic && (args.direction != "up" || !args.down_output.empty())) {
+    context.err << "felisc: error: an Alembic revision holds both directions: drop --direction and "
+                   "--down-output\n";
+    return kExitUsage;
+  }
+  if (alembic && !args.revision.rev_id.empty() && !checkRevisionId(args.revision.rev_id, context.err))
+    return kExitUsage;
+  if (alembic && !args.alembic_dir.empty() && !args.output.empty()) {
+    context.err << "felisc: error: give --alembic-dir or -o, not both\n";
     return kExitUsage;
   }
   // With a database side, positional arguments fill the file sides in order.
@@ -149,6 +198,8 @@ int runDiff(DiffArgs args, CommandContext& context) {
     context.err << "felisc: warning: no backfill for " << slot.table << '.' << slot.column
                 << ": the upgrade stops if the table holds rows; give one with --backfill\n";
 
+  if (alembic) return writeAlembic(plan, *old_side.schema, *new_side.schema, args, context);
+
   diff::Direction direction = args.direction == "down" ? diff::Direction::Down : diff::Direction::Up;
   std::string text = render(plan, direction, args.format);
   std::string down_text;
@@ -186,8 +237,8 @@ void registerDiff(CLI::App& app, CommandContext& context) {
       ->type_name("FILE");
   command->add_option("--schema", args->schema, "schema name in the database(s); default: the file's")
       ->type_name("NAME");
-  command->add_option("--format", args->format, "sql, text (for review) or json")
-      ->check(CLI::IsMember({"sql", "text", "json"}))
+  command->add_option("--format", args->format, "sql, text (for review), json, or alembic (a revision file)")
+      ->check(CLI::IsMember({"sql", "text", "json", "alembic"}))
       ->capture_default_str();
   command->add_option("--direction", args->direction, "up (the upgrade) or down (its downgrade)")
       ->check(CLI::IsMember({"up", "down"}))
@@ -205,6 +256,22 @@ void registerDiff(CLI::App& app, CommandContext& context) {
           "--backfill", args->backfill_file,
           "SQL file of '-- backfill: table.column' sections: what fills existing rows before SET NOT NULL")
       ->type_name("FILE");
+  command
+      ->add_option("--alembic-dir", args->alembic_dir,
+                   "with --format alembic: write the revision into DIR/versions/, chained onto its head, "
+                   "and print its path")
+      ->type_name("DIR");
+  command
+      ->add_option("-m,--message", args->revision.message,
+                   "the revision's message (default: from the versions)")
+      ->type_name("MSG");
+  command
+      ->add_option("--rev-id", args->revision.rev_id, "the revision id (default: derived from the content)")
+      ->type_name("ID");
+  command
+      ->add_option("--create-date", args->revision.create_date,
+                   "the revision's Create Date, UTC (default: $SOURCE_DATE_EPOCH, else now)")
+      ->type_name("'YYYY-MM-DD HH:MM:SS'");
   command->add_flag("--allow-data-loss", args->allow_data_loss,
                     "emit drops of tables and columns and narrowing type changes");
   command->add_flag("--strict", args->strict,

@@ -11,6 +11,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
   registerInspect(app, context);
   registerVerify(app, context);
   registerDrift(app, context);
+  registerMigrate(app, context);
 }
 
 }  // namespace felisc::cli

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -135,6 +136,49 @@ bool isGitSpec(const std::string& spec) {
 LoadedSchema loadFelisSide(const std::string& spec, const ReadOptions& options) {
   if (isGitSpec(spec)) return loadGitSide(spec, options);
   return fromReadResult(readFelisFile(spec, options), spec);
+}
+
+LoadedSchema loadFelisAtRevision(const std::string& repo_dir, const std::string& rev, const std::string& path,
+                                 const ReadOptions& options) {
+  const std::string label = rev + ":" + path;
+  // `REV:./PATH` is relative to the directory git runs in, like `path`.
+  ProcessResult git = runProcess({"git", "-C", repo_dir, "show", rev + ":./" + path});
+  if (git.exit_status != 0) {
+    std::string reason = git.spawn_error.empty() ? firstLine(git.err) : "cannot run git: " + git.spawn_error;
+    LoadedSchema side;
+    side.label = label;
+    side.io_error = true;
+    model::Diagnostic diagnostic;
+    diagnostic.id = model::DiagId::err_io;
+    diagnostic.file = label;
+    diagnostic.message = model::formatMessage(model::diagInfo(model::DiagId::err_io).format, {reason});
+    side.rendered_diagnostics = renderDiagnostic(diagnostic);
+    return side;
+  }
+  ReadOptions git_options = options;
+  git_options.base_directory = (std::filesystem::path(repo_dir) / path).parent_path().string();
+  return fromReadResult(readFelisText(git.out, label, git_options), label);
+}
+
+std::optional<std::vector<std::string>> listFilesAtRevision(const std::string& repo_dir,
+                                                            const std::string& rev,
+                                                            const std::string& directory,
+                                                            std::string& error) {
+  std::string tree = directory.empty() || directory.ends_with("/") ? directory : directory + "/";
+  ProcessResult git = runProcess({"git", "-C", repo_dir, "ls-tree", "-z", "--name-only", rev, "--", tree});
+  if (git.exit_status != 0) {
+    error = git.spawn_error.empty() ? firstLine(git.err) : "cannot run git: " + git.spawn_error;
+    return std::nullopt;
+  }
+  std::vector<std::string> files;
+  for (std::size_t start = 0; start < git.out.size();) {
+    std::size_t stop = git.out.find('\0', start);
+    if (stop == std::string::npos) stop = git.out.size();
+    if (stop > start) files.push_back(git.out.substr(start, stop - start));
+    start = stop + 1;
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 LoadedSchema loadDatabaseSide(const std::string& conninfo, const std::string& schema_name) {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "compiler/felis_reader.h"
 #include "schema_model/diagnostic.h"
@@ -27,6 +29,18 @@ bool isGitSpec(const std::string& spec);
 /// Reads a Felis file, or `REV:PATH` through `git show` in the current directory's
 /// repository (git's own syntax: `REV:./PATH` is relative to the current directory).
 LoadedSchema loadFelisSide(const std::string& spec, const ReadOptions& options);
+
+/// Reads `path` (relative to `repo_dir`) as it is at git revision `rev` of the
+/// repository `repo_dir` is in; the label is `REV:PATH`.
+LoadedSchema loadFelisAtRevision(const std::string& repo_dir, const std::string& rev, const std::string& path,
+                                 const ReadOptions& options);
+
+/// The files directly in `directory` (relative to `repo_dir`) at git revision
+/// `rev`, as paths relative to `repo_dir`, sorted; nullopt and `error` set when
+/// git fails (no repository, unknown revision).
+std::optional<std::vector<std::string>> listFilesAtRevision(const std::string& repo_dir,
+                                                            const std::string& rev,
+                                                            const std::string& directory, std::string& error);
 
 /// Reads schema `schema_name` from the database behind `conninfo` (libpq conninfo,
 /// URI, or "" for the PG* environment).

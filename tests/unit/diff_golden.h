@@ -38,9 +38,9 @@ struct DiffCase {
   diff::PlanOptions plan_options;
 };
 
-inline DiffCase loadDiffCase(const std::string& name) {
+/// A case in any directory with the same files (fixtures/alembic/<case>/ too).
+inline DiffCase loadDiffCaseAt(const std::filesystem::path& dir) {
   DiffCase out;
-  const std::filesystem::path dir = diffFixturesDir() / name;
   auto read = [&](const char* file, model::Schema& schema) {
     compiler::ReadResult result = compiler::readFelisFile((dir / file).string());
     if (!result.schema || result.diagnostics.hasErrors()) {
@@ -76,5 +76,7 @@ inline DiffCase loadDiffCase(const std::string& name) {
   out.ok = true;
   return out;
 }
+
+inline DiffCase loadDiffCase(const std::string& name) { return loadDiffCaseAt(diffFixturesDir() / name); }
 
 }  // namespace felisc::testing

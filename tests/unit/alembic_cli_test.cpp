@@ -1,0 +1,328 @@
+// `felisc diff --format alembic` and `felisc migrate`, in-process, on temporary
+// directories (and, for migrate, a temporary git repository made with git).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "compiler/alembic_versions.h"
+#include "tests/support/cli_runner.h"
+#include "tests/support/run_command.h"
+#include "tests/support/test_paths.h"
+
+namespace felisc::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kDate = "2024-01-01 00:00:00";
+
+std::string fixture(const std::string& relative) { return (fixturesDir() / relative).string(); }
+
+/// The *.py files of a directory, sorted (none when it does not exist).
+std::vector<fs::path> pyFiles(const fs::path& directory) {
+  std::vector<fs::path> files;
+  std::error_code error;
+  for (fs::directory_iterator it(directory, error); !error && it != fs::directory_iterator();
+       it.increment(error))
+    if (it->path().extension() == ".py") files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+compiler::AlembicRevisionFile parsed(const fs::path& file) {
+  model::Diagnostics diagnostics;
+  auto revision = compiler::parseAlembicRevisionFile(readFile(file), file.string(), diagnostics);
+  EXPECT_TRUE(revision) << file;
+  return revision.value_or(compiler::AlembicRevisionFile{});
+}
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+/// Sets an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value != nullptr)
+      ::setenv(name, value, 1);
+    else
+      ::unsetenv(name);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+  ~ScopedEnv() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+// --- felisc diff --format alembic ----------------------------------------------
+
+TEST(DiffAlembicCli, WritesIntoVersionsPrintsThePathAndChains) {
+  TempDir dir;
+  const std::string old_file = fixture("alembic/columns/old.yaml");
+  const std::string new_file = fixture("alembic/columns/new.yaml");
+  CliRun first = runFelisc({"diff", old_file, new_file, "--format", "alembic", "--alembic-dir", dir.path(),
+                            "--allow-data-loss", "--create-date", kDate});
+  ASSERT_EQ(first.exit_code, 1) << first.err;
+  const fs::path first_path = trimmed(first.out);
+  EXPECT_EQ(first_path.parent_path(), fs::path(dir.path()) / "versions");
+  EXPECT_TRUE(first_path.filename().string().ends_with("_acme_2_0_0_2_1_0.py")) << first_path;
+  const std::string text = readFile(first_path);
+  EXPECT_NE(text.find("down_revision: Union[str, None] = None\n"), std::string::npos);
+  EXPECT_NE(text.find("Create Date: 2024-01-01 00:00:00+00:00\n"), std::string::npos);
+  EXPECT_EQ(fs::status(first_path).permissions() & fs::perms::owner_read, fs::perms::owner_read);
+
+  CliRun second = runFelisc({"diff", new_file, old_file, "--format", "alembic", "--alembic-dir", dir.path(),
+                             "--allow-data-loss", "-m", "Back again", "--create-date", kDate});
+  ASSERT_EQ(second.exit_code, 1) << second.err;
+  const fs::path second_path = trimmed(second.out);
+  EXPECT_TRUE(second_path.filename().string().ends_with("_back_again.py")) << second_path;
+  EXPECT_EQ(parsed(second_path).down_revisions, std::vector<std::string>{parsed(first_path).revision});
+  EXPECT_EQ(pyFiles(fs::path(dir.path()) / "versions").size(), 2u);
+
+  compiler::AlembicVersions versions =
+      compiler::readAlembicVersions((fs::path(dir.path()) / "versions").string());
+  EXPECT_TRUE(versions.ok());
+  EXPECT_EQ(versions.head, parsed(second_path).revision);
+}
+
+TEST(DiffAlembicCli, StandardOutputAndSourceDateEpoch) {
+  ScopedEnv epoch("SOURCE_DATE_EPOCH", "1700000000");
+  CliRun run =
+      runFelisc({"diff", fixture("alembic/new_schema/old.yaml"), fixture("alembic/new_schema/new.yaml"),
+                 "--format", "alembic", "--rev-id", "first_one"});
+  ASSERT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.out.find("Create Date: 2023-11-14 22:13:20+00:00\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("revision: str = \"first_one\"\n"), std::string::npos);
+  CliRun again =
+      runFelisc({"diff", fixture("alembic/new_schema/old.yaml"), fixture("alembic/new_schema/new.yaml"),
+                 "--format", "alembic", "--rev-id", "first_one"});
+  EXPECT_EQ(again.out, run.out) << "same input and SOURCE_DATE_EPOCH, same bytes";
+}
+
+TEST(DiffAlembicCli, UsageErrors) {
+  const std::string a = fixture("alembic/columns/old.yaml");
+  const std::string b = fixture("alembic/columns/new.yaml");
+  CliRun run = runFelisc({"diff", a, b, "--alembic-dir", "/tmp"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("go with --format alembic"), std::string::npos) << run.err;
+
+  run = runFelisc({"diff", a, b, "--format", "alembic", "--rev-id", "not-an-id", "--allow-data-loss"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("[FEL677]"), std::string::npos) << run.err;
+
+  run = runFelisc({"diff", a, b, "--format", "alembic", "--create-date", "tomorrow", "--allow-data-loss"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("'tomorrow' is not a UTC date and time"), std::string::npos) << run.err;
+
+  run = runFelisc({"diff", a, b, "--format", "alembic", "--direction", "down", "--allow-data-loss"});
+  EXPECT_EQ(run.exit_code, 2);
+
+  ScopedEnv epoch("SOURCE_DATE_EPOCH", "soon");
+  run = runFelisc({"diff", a, b, "--format", "alembic", "--allow-data-loss"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("[FEL680]"), std::string::npos) << run.err;
+}
+
+TEST(DiffAlembicCli, NoChangeAndDataLossWriteNothing) {
+  TempDir dir;
+  const std::string a = fixture("alembic/columns/old.yaml");
+  CliRun same = runFelisc({"diff", a, a, "--format", "alembic", "--alembic-dir", dir.path()});
+  EXPECT_EQ(same.exit_code, 0);
+  EXPECT_NE(same.err.find("no revision written"), std::string::npos) << same.err;
+  CliRun loss = runFelisc(
+      {"diff", a, fixture("alembic/columns/new.yaml"), "--format", "alembic", "--alembic-dir", dir.path()});
+  EXPECT_EQ(loss.exit_code, 3) << loss.err;
+  EXPECT_FALSE(fs::exists(fs::path(dir.path()) / "versions"));
+}
+
+TEST(DiffAlembicCli, RefusesAVersionsDirectoryWithTwoHeads) {
+  TempDir dir;
+  const fs::path versions = fs::path(dir.path()) / "versions";
+  fs::create_directories(versions);
+  std::ofstream(versions / "a.py") << "revision = 'aaa'\ndown_revision = None\n";
+  std::ofstream(versions / "b.py") << "revision = 'bbb'\ndown_revision = 'aaa'\n";
+  std::ofstream(versions / "c.py") << "revision = 'ccc'\ndown_revision = 'aaa'\n";
+  std::ofstream(versions / "__init__.py") << "";
+  std::ofstream(versions / "notes.txt") << "not a revision";
+  CliRun run = runFelisc({"diff", fixture("alembic/columns/old.yaml"), fixture("alembic/columns/new.yaml"),
+                          "--format", "alembic", "--alembic-dir", dir.path(), "--allow-data-loss"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("has 2 heads (bbb, ccc)"), std::string::npos) << run.err;
+  EXPECT_EQ(pyFiles(versions).size(), 4u);
+
+  std::ofstream(versions / "c.py") << "revision = 'ccc'\ndown_revision = compute()\n";
+  run = runFelisc({"diff", fixture("alembic/columns/old.yaml"), fixture("alembic/columns/new.yaml"),
+                   "--format", "alembic", "--alembic-dir", dir.path(), "--allow-data-loss"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("c.py:2:1: error: cannot read 'down_revision'"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("  down_revision = compute()\n  ^\n"), std::string::npos) << run.err;
+}
+
+TEST(DiffAlembicCli, RefusesAnExistingRevisionId) {
+  TempDir dir;
+  const fs::path versions = fs::path(dir.path()) / "versions";
+  fs::create_directories(versions);
+  std::ofstream(versions / "x.py") << "revision: str = \"taken\"\ndown_revision = None\n";
+  CliRun run =
+      runFelisc({"diff", fixture("alembic/columns/old.yaml"), fixture("alembic/columns/new.yaml"), "--format",
+                 "alembic", "--alembic-dir", dir.path(), "--allow-data-loss", "--rev-id", "taken"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("revision 'taken' already exists in"), std::string::npos) << run.err;
+  EXPECT_EQ(pyFiles(versions).size(), 1u);
+}
+
+// --- felisc migrate --------------------------------------------------------------
+
+/// A git repository shaped like sdm_schemas: yml/cdb_alpha, cdb_beta and cdb_gamma
+/// committed, then cdb_alpha and cdb_beta changed in the working tree.
+class MigrateRepo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(repo_.path().empty());
+    fs::create_directories(yml());
+    for (const char* name : {"cdb_alpha", "cdb_beta", "cdb_gamma"}) place(name, name);
+    git({"init", "-q"});
+    git({"add", "yml"});
+    git({"-c", "user.name=felisc", "-c", "user.email=felisc@example.org", "commit", "-q", "-m", "base"});
+    place("cdb_alpha_v2", "cdb_alpha");
+    place("cdb_beta_v2", "cdb_beta");
+    place("cdb_gamma_v2", "cdb_gamma");
+  }
+
+  [[nodiscard]] fs::path yml() const { return fs::path(repo_.path()) / "yml"; }
+  [[nodiscard]] fs::path alembic() const { return fs::path(repo_.path()) / "alembic"; }
+  [[nodiscard]] fs::path versions(const std::string& name) const { return alembic() / name / "versions"; }
+
+  void place(const std::string& fixture_name, const std::string& as) {
+    fs::copy_file(fixturesDir() / "migrate" / (fixture_name + ".yaml"), yml() / (as + ".yaml"),
+                  fs::copy_options::overwrite_existing);
+  }
+  void git(std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", repo_.path()});
+    CommandResult result = runCommand(args);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+  }
+  CliRun migrate(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"migrate",       "--sdm-schemas",    repo_.path(),    "--base", "HEAD",
+                                     "--alembic-dir", alembic().string(), "--create-date", kDate};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return runFelisc(args);
+  }
+
+  TempDir repo_;
+};
+
+TEST_F(MigrateRepo, WritesOneRevisionPerChangedSchemaAndSkipsTheOthers) {
+  CliRun run = migrate({"--allow-data-loss"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_EQ(pyFiles(versions("alpha")).size(), 1u);
+  ASSERT_EQ(pyFiles(versions("beta")).size(), 1u);
+  EXPECT_FALSE(fs::exists(alembic() / "gamma")) << "cdb_gamma changed only what a database does not hold";
+  EXPECT_NE(run.out.find("  changed    cdb_alpha (1 step, 1.0.0 -> 1.1.0) -> "), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("  changed    cdb_beta (2 steps, 2.0.0 -> 3.0.0) -> "), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("  unchanged  cdb_gamma\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("2 revisions written, 1 unchanged\n"), std::string::npos) << run.out;
+  const fs::path alpha = pyFiles(versions("alpha")).front();
+  EXPECT_TRUE(alpha.filename().string().ends_with("_cdb_alpha_1_0_0_1_1_0.py")) << alpha;
+  EXPECT_NE(run.out.find(alpha.string()), std::string::npos) << "the summary names the files written";
+  const std::string text = readFile(alpha);
+  EXPECT_NE(text.find("op.add_column(\n        \"exposure\",\n"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find("# Written by felisc: schema cdb_alpha, HEAD:yml/cdb_alpha.yaml -> yml/cdb_alpha.yaml\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(readFile(pyFiles(versions("beta")).front()).find("op.drop_column(\"visit\", \"obsolete\""),
+            std::string::npos);
+
+  // Again: the second batch chains onto the first.
+  CliRun again = migrate({"--allow-data-loss", "-m", "second batch"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  for (const char* name : {"alpha", "beta"}) {
+    compiler::AlembicVersions read = compiler::readAlembicVersions(versions(name).string());
+    ASSERT_TRUE(read.ok()) << compiler::renderAlembicDiagnostics(read);
+    ASSERT_EQ(read.files.size(), 2u) << name;
+    const auto& second = read.fileOf(*read.head);
+    EXPECT_TRUE(second.ends_with("_second_batch.py")) << second;
+    const compiler::AlembicRevisionFile& first =
+        read.files[0].revision == *read.head ? read.files[1] : read.files[0];
+    EXPECT_EQ(parsed(second).down_revisions, std::vector<std::string>{first.revision}) << name;
+    EXPECT_TRUE(first.down_revisions.empty());
+  }
+  EXPECT_FALSE(fs::exists(alembic() / "gamma"));
+}
+
+TEST_F(MigrateRepo, DryRunWritesNothing) {
+  CliRun run = migrate({"--allow-data-loss", "--dry-run"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_FALSE(fs::exists(alembic()));
+  EXPECT_NE(run.out.find("-> would write " + versions("alpha").string() + "/"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("2 revisions to write, 1 unchanged\n"), std::string::npos) << run.out;
+}
+
+TEST_F(MigrateRepo, DataLossWritesNothing) {
+  CliRun run = migrate();
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_NE(run.err.find("  cdb_beta: drop column visit.obsolete\n"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(alembic()));
+}
+
+TEST_F(MigrateRepo, AddedAndRemovedSchemas) {
+  place("cdb_delta", "cdb_delta");
+  fs::remove(yml() / "cdb_gamma.yaml");
+  CliRun run = migrate({"--allow-data-loss"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("  added      cdb_delta (2 steps, 1.0.0) -> "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("  removed    cdb_gamma: no revision written"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("3 revisions written, 0 unchanged\n"), std::string::npos) << run.out;
+  ASSERT_EQ(pyFiles(versions("delta")).size(), 1u);
+  const std::string text = readFile(pyFiles(versions("delta")).front());
+  EXPECT_NE(text.find("op.execute(\"CREATE SCHEMA cdb_delta\")"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"\"\"create cdb_delta 1.0.0\n"), std::string::npos) << text;
+  EXPECT_FALSE(fs::exists(alembic() / "gamma"));
+}
+
+TEST_F(MigrateRepo, AnErrorInOneSchemaLeavesNoRevisionAnywhere) {
+  // cdb_beta's versions directory has two heads: no revision can follow it, and
+  // cdb_alpha's revision, computed before, must not be written either.
+  fs::create_directories(versions("beta"));
+  std::ofstream(versions("beta") / "a.py") << "revision = 'a'\ndown_revision = None\n";
+  std::ofstream(versions("beta") / "b.py") << "revision = 'b'\ndown_revision = None\n";
+  CliRun run = migrate({"--allow-data-loss"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("has 2 heads (a, b)"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(alembic() / "alpha"));
+  EXPECT_EQ(pyFiles(versions("beta")).size(), 2u);
+}
+
+TEST_F(MigrateRepo, InvalidSchemaFileOrRevision) {
+  std::ofstream(yml() / "cdb_alpha.yaml")
+      << "name: cdb_alpha\ntables:\n- name: t\n  columns:\n  - {name: c}\n";
+  CliRun run = migrate({"--allow-data-loss"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("cdb_alpha.yaml:5:5: error:"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(alembic()));
+
+  CliRun bad_rev = runFelisc({"migrate", "--sdm-schemas", repo_.path(), "--base", "no-such-branch",
+                              "--alembic-dir", alembic().string()});
+  EXPECT_EQ(bad_rev.exit_code, 2);
+  EXPECT_NE(bad_rev.err.find("at revision 'no-such-branch'"), std::string::npos) << bad_rev.err;
+}
+
+}  // namespace
+}  // namespace felisc::testing
