@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "compiler/source_file.h"
 #include "diff_engine/backfill_file.h"
 #include "diff_engine/differ.h"
+#include "diff_engine/online.h"
 #include "diff_engine/planner.h"
 #include "emitters/plan_json.h"
 #include "emitters/plan_sql.h"
@@ -37,7 +39,23 @@ struct DiffArgs {
   std::vector<std::string> renames;
   bool allow_data_loss = false;
   bool id_generation = true;
+  bool online = false;
+  std::string lock_timeout = "10s";
+  std::string statement_timeout = "off";
 };
+
+/// A PostgreSQL duration as --lock-timeout takes it: a number with an optional
+/// unit (10s, 500ms, 2min, 1.5h; ms without a unit), or 0 / off for none.
+bool isDuration(const std::string& text) {
+  static const std::regex kDuration(R"(([0-9]+(\.[0-9]+)?) *(us|ms|s|min|h|d)?)");
+  return text == "off" || std::regex_match(text, kDuration);
+}
+
+/// The setting a timeout option (isDuration()) gives the script: none for 0 and off.
+std::string timeoutSetting(const std::string& text) {
+  if (text == "off" || std::stod(text) == 0.0) return {};
+  return text;
+}
 
 /// Reads `--backfill FILE` (format: diff_engine/backfill_file.h). Reports
 /// problems on `err`; nullopt on failure.
@@ -65,10 +83,13 @@ compiler::LoadedSchema loadSide(const std::string& spec, const std::string& conn
   return compiler::loadFelisSide(spec, options);
 }
 
-std::string render(const diff::Plan& plan, diff::Direction direction, const std::string& format) {
-  if (format == "text") return emit::planText(plan, direction);
-  if (format == "json") return emit::planJson(plan, direction);
-  return emit::planSql(plan, direction);
+std::string render(const diff::Plan& plan, diff::Direction direction, const DiffArgs& args) {
+  if (args.format == "text") return emit::planText(plan, direction);
+  if (args.format == "json") return emit::planJson(plan, direction);
+  emit::SqlOptions options;
+  options.lock_timeout = timeoutSetting(args.lock_timeout);
+  options.statement_timeout = timeoutSetting(args.statement_timeout);
+  return emit::planSql(plan, direction, options);
 }
 
 void reportDataLoss(const diff::Plan& plan, std::ostream& err) {
@@ -123,6 +144,7 @@ int runDiff(DiffArgs args, CommandContext& context) {
   diff::PlanOptions plan_options;
   plan_options.backfills = *backfills;
   diff::Plan plan = diff::plan(changes, plan_options);
+  if (args.online) plan = diff::makeOnline(std::move(plan));
   for (const std::string& unused : plan.unused_backfills)
     context.err << "felisc: warning: backfill for '" << unused << "' is not used by any step\n";
   if (!args.allow_data_loss && !plan.dataLossSteps(diff::Direction::Up).empty()) {
@@ -134,9 +156,9 @@ int runDiff(DiffArgs args, CommandContext& context) {
                 << ": the upgrade stops if the table holds rows; give one with --backfill\n";
 
   diff::Direction direction = args.direction == "down" ? diff::Direction::Down : diff::Direction::Up;
-  std::string text = render(plan, direction, args.format);
+  std::string text = render(plan, direction, args);
   std::string down_text;
-  if (!args.down_output.empty()) down_text = render(plan, diff::Direction::Down, args.format);
+  if (!args.down_output.empty()) down_text = render(plan, diff::Direction::Down, args);
   if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
   if (!args.down_output.empty() && !writeFileAtomically(args.down_output, down_text, context.err))
     return kExitUsage;
@@ -186,6 +208,28 @@ void registerDiff(CLI::App& app, CommandContext& context) {
       ->type_name("FILE");
   command->add_flag("--allow-data-loss", args->allow_data_loss,
                     "emit drops of tables and columns and narrowing type changes");
+  command->add_flag("--online", args->online,
+                    "plan for a live database: indexes built and dropped CONCURRENTLY outside the "
+                    "transaction, constraints added NOT VALID then validated, SET NOT NULL through a "
+                    "validated check; the script is then not atomic");
+  CLI::Validator duration(
+      [](std::string& text) {
+        return isDuration(text) ? std::string()
+                                : "'" + text + "' is not a duration (10s, 500ms, 2min; 0 or off)";
+      },
+      "DURATION");
+  command
+      ->add_option("--lock-timeout", args->lock_timeout,
+                   "lock_timeout set at the top of the SQL script: how long a statement waits for a lock "
+                   "before the script fails (0 or off: not set)")
+      ->check(duration)
+      ->capture_default_str();
+  command
+      ->add_option(
+          "--statement-timeout", args->statement_timeout,
+          "statement_timeout set at the top of the SQL script, for --online runs (0 or off: not set)")
+      ->check(duration)
+      ->capture_default_str();
   command->add_flag("!--no-id-generation", args->id_generation,
                     "do not generate missing @ids (every object then needs one)");
   command->callback([args, &context] { context.exit_code = runDiff(*args, context); });

@@ -11,6 +11,7 @@ std::string planJson(const diff::Plan& plan, diff::Direction direction) {
   root["format"] = "felisc-plan";
   root["version"] = 1;
   root["direction"] = up ? "up" : "down";
+  root["online"] = plan.online;
   root["schema"] = plan.schema;
   root["from"] = up ? plan.old_label : plan.new_label;
   root["to"] = up ? plan.new_label : plan.old_label;
@@ -33,6 +34,9 @@ std::string planJson(const diff::Plan& plan, diff::Direction direction) {
           Json{{"kind", std::string(diff::hazardName(hazard.kind))}, {"message", hazard.message}});
     item["hazards"] = std::move(hazards);
     item["data_loss"] = step.data_loss;
+    item["transactional"] = step.transactional;
+    item["new_transaction"] = step.new_transaction;
+    if (!step.note.empty()) item["note"] = step.note;
     if (step.backfill) {
       item["backfill"] = Json{{"table", step.backfill->table},
                               {"column", step.backfill->column},
