@@ -3,8 +3,10 @@
 #include "diff_engine/online.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 #include "schema_model/resolve.h"
 #include "schema_model/type_mapping.h"
