@@ -1,5 +1,7 @@
 #include "compiler/cli_alembic.h"
 
+#include "schema_model/type_mapping.h"
+
 #include <sys/stat.h>
 
 #include <cctype>
@@ -9,6 +11,7 @@
 
 #include "compiler/alembic_versions.h"
 #include "compiler/cli_output.h"
+#include "schema_model/type_mapping.h"
 
 namespace felisc::cli {
 
@@ -111,6 +114,11 @@ bool writeRevisions(const std::vector<PendingRevision>& revisions, std::ostream&
     ::chmod(pending.path.c_str(), 0666 & ~mask);
   }
   return true;
+}
+
+std::vector<std::string> lockTimeoutPreamble(const std::string& setting) {
+  if (setting.empty()) return {};
+  return {"SET LOCAL lock_timeout = " + model::postgresQuoteLiteral(setting)};
 }
 
 }  // namespace felisc::cli

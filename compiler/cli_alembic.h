@@ -43,6 +43,14 @@ struct PendingRevision {
 std::optional<PendingRevision> prepareRevision(const diff::Plan& plan, const std::string& versions_dir,
                                                emit::AlembicOptions options, std::ostream& err);
 
+/// The lock timeout every revision sets first (SET LOCAL: Alembic runs each
+/// migration in a transaction on PostgreSQL), so a migration waiting on a busy
+/// table fails instead of queueing every reader behind it. Empty `setting`: none.
+std::vector<std::string> lockTimeoutPreamble(const std::string& setting);
+
+/// The lock timeout felisc's scripts set unless told otherwise.
+inline constexpr const char* kDefaultLockTimeout = "10s";
+
 /// Writes every revision (each atomically, creating missing versions
 /// directories), or on the first failure removes those already written, so a
 /// failed run leaves no revision behind. False on failure, reported on `err`.

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "diff_engine/backfill_file.h"
 #include "diff_engine/compatibility.h"
 #include "diff_engine/differ.h"
+#include "diff_engine/online.h"
 #include "diff_engine/planner.h"
 #include "emitters/alembic.h"
 #include "emitters/plan_json.h"
@@ -46,7 +48,23 @@ struct DiffArgs {
   bool strict = false;
   std::string alembic_dir;  ///< --alembic-dir: the revision goes to its versions/
   RevisionArgs revision;
+  bool online = false;
+  std::string lock_timeout = kDefaultLockTimeout;
+  std::string statement_timeout = "off";
 };
+
+/// A PostgreSQL duration as --lock-timeout takes it: a number with an optional
+/// unit (10s, 500ms, 2min, 1.5h; ms without a unit), or 0 / off for none.
+bool isDuration(const std::string& text) {
+  static const std::regex kDuration(R"(([0-9]+(\.[0-9]+)?) *(us|ms|s|min|h|d)?)");
+  return text == "off" || std::regex_match(text, kDuration);
+}
+
+/// The setting a timeout option (isDuration()) gives the script: none for 0 and off.
+std::string timeoutSetting(const std::string& text) {
+  if (text == "off" || std::stod(text) == 0.0) return {};
+  return text;
+}
 
 /// Reads `--backfill FILE` (format: diff_engine/backfill_file.h). Reports
 /// problems on `err`; nullopt on failure.
@@ -74,10 +92,13 @@ compiler::LoadedSchema loadSide(const std::string& spec, const std::string& conn
   return compiler::loadFelisSide(spec, options);
 }
 
-std::string render(const diff::Plan& plan, diff::Direction direction, const std::string& format) {
-  if (format == "text") return emit::planText(plan, direction);
-  if (format == "json") return emit::planJson(plan, direction);
-  return emit::planSql(plan, direction);
+std::string render(const diff::Plan& plan, diff::Direction direction, const DiffArgs& args) {
+  if (args.format == "text") return emit::planText(plan, direction);
+  if (args.format == "json") return emit::planJson(plan, direction);
+  emit::SqlOptions options;
+  options.lock_timeout = timeoutSetting(args.lock_timeout);
+  options.statement_timeout = timeoutSetting(args.statement_timeout);
+  return emit::planSql(plan, direction, options);
 }
 
 void reportDataLoss(const diff::Plan& plan, std::ostream& err) {
@@ -102,6 +123,7 @@ int writeAlembic(const diff::Plan& plan, const model::Schema& old_schema, const 
                                                   : args.revision.message;
   options.revision_id = args.revision.rev_id;
   options.create_date = *date;
+  options.preamble = lockTimeoutPreamble(timeoutSetting(args.lock_timeout));
   if (args.alembic_dir.empty()) {
     std::string text = emit::alembicRevision(plan, options).text;
     return writeOutput(args.output, text, context.out, context.err) ? kExitFindings : kExitUsage;
@@ -182,6 +204,7 @@ int runDiff(DiffArgs args, CommandContext& context) {
   diff::PlanOptions plan_options;
   plan_options.backfills = *backfills;
   diff::Plan plan = diff::plan(changes, plan_options);
+  if (args.online) plan = diff::makeOnline(std::move(plan));
   for (const std::string& unused : plan.unused_backfills)
     context.err << "felisc: warning: backfill for '" << unused << "' is not used by any step\n";
   model::Diagnostics version = diff::versionDiagnostics(plan, diff::checkVersionBump(plan), args.strict);
@@ -201,9 +224,9 @@ int runDiff(DiffArgs args, CommandContext& context) {
   if (alembic) return writeAlembic(plan, *old_side.schema, *new_side.schema, args, context);
 
   diff::Direction direction = args.direction == "down" ? diff::Direction::Down : diff::Direction::Up;
-  std::string text = render(plan, direction, args.format);
+  std::string text = render(plan, direction, args);
   std::string down_text;
-  if (!args.down_output.empty()) down_text = render(plan, diff::Direction::Down, args.format);
+  if (!args.down_output.empty()) down_text = render(plan, diff::Direction::Down, args);
   if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
   if (!args.down_output.empty() && !writeFileAtomically(args.down_output, down_text, context.err))
     return kExitUsage;
@@ -277,6 +300,28 @@ void registerDiff(CLI::App& app, CommandContext& context) {
   command->add_flag("--strict", args->strict,
                     "a version.current bumped less than the changes need (see the compatibility line) is an "
                     "error: exit 1, nothing written");
+  command->add_flag("--online", args->online,
+                    "plan for a live database: indexes built and dropped CONCURRENTLY outside the "
+                    "transaction, constraints added NOT VALID then validated, SET NOT NULL through a "
+                    "validated check; the script is then not atomic");
+  CLI::Validator duration(
+      [](std::string& text) {
+        return isDuration(text) ? std::string()
+                                : "'" + text + "' is not a duration (10s, 500ms, 2min; 0 or off)";
+      },
+      "DURATION");
+  command
+      ->add_option("--lock-timeout", args->lock_timeout,
+                   "lock_timeout set at the top of the SQL script: how long a statement waits for a lock "
+                   "before the script fails (0 or off: not set)")
+      ->check(duration)
+      ->capture_default_str();
+  command
+      ->add_option(
+          "--statement-timeout", args->statement_timeout,
+          "statement_timeout set at the top of the SQL script, for --online runs (0 or off: not set)")
+      ->check(duration)
+      ->capture_default_str();
   command->add_flag("!--no-id-generation", args->id_generation,
                     "do not generate missing @ids (every object then needs one)");
   command->callback([args, &context] { context.exit_code = runDiff(*args, context); });

@@ -192,6 +192,7 @@ bool prepareAll(const MigrateArgs& args, const std::string& create_date, std::ve
                                            *change.new_schema, !change.old_schema)
             : args.revision.message;
     options.create_date = create_date;
+    options.preamble = lockTimeoutPreamble(kDefaultLockTimeout);
     const std::string versions =
         (fs::path(args.alembic_dir) / alembicName(change.stem) / "versions").string();
     change.pending = prepareRevision(change.plan, versions, options, err);

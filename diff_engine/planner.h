@@ -92,6 +92,15 @@ struct Step {
   std::vector<Hazard> hazards;
   bool data_loss = false;  ///< losesData(change): the inverse cannot restore the data
   std::optional<BackfillSlot> backfill;
+  /// False for statements PostgreSQL refuses inside a transaction block (CREATE
+  /// and DROP INDEX CONCURRENTLY, in online plans: online.h); each then runs alone.
+  bool transactional = true;
+  /// Online plans: the step starts a new transaction, so that the locks the steps
+  /// before it took are released before its scan (VALIDATE CONSTRAINT).
+  bool new_transaction = false;
+  /// Online plans: what this step is of its change's online form and why it runs
+  /// where it does ("outside a transaction block: ..."); empty for a whole change.
+  std::string note;
 };
 
 struct PlanOptions {
@@ -115,6 +124,7 @@ struct Plan {
   std::string new_label;
   std::vector<Step> up;
   std::vector<Step> down;
+  bool online = false;  ///< rewritten by makeOnline() (online.h)
   /// PlanOptions::backfills keys no step uses (a typo, or a column that needs none).
   std::vector<std::string> unused_backfills;
   /// The Felis `version` of each side (nullopt: none given, or a database side),

@@ -13,6 +13,7 @@ std::string planJson(const diff::Plan& plan, diff::Direction direction) {
   root["format"] = "felisc-plan";
   root["version"] = 1;
   root["direction"] = up ? "up" : "down";
+  root["online"] = plan.online;
   root["schema"] = plan.schema;
   root["from"] = up ? plan.old_label : plan.new_label;
   root["to"] = up ? plan.new_label : plan.old_label;
@@ -56,6 +57,9 @@ std::string planJson(const diff::Plan& plan, diff::Direction direction) {
     item["compatibility"] =
         Json{{"class", std::string(diff::compatibilityName(change_compatibility.compatibility))},
              {"reason", change_compatibility.reason}};
+    item["transactional"] = step.transactional;
+    item["new_transaction"] = step.new_transaction;
+    if (!step.note.empty()) item["note"] = step.note;
     if (step.backfill) {
       item["backfill"] = Json{{"table", step.backfill->table},
                               {"column", step.backfill->column},

@@ -179,6 +179,12 @@ std::string planText(const Plan& plan, Direction direction) {
   if (steps.empty()) return out + ": no change\n";
   out += ", " + std::to_string(steps.size()) + (steps.size() == 1 ? " change\n" : " changes\n");
   out += compatibilityLines(plan, direction);
+  if (plan.online) {
+    std::size_t outside = 0;
+    for (const auto& step : steps) outside += step.transactional ? 0 : 1;
+    out += "online: not atomic; " + std::to_string(outside) + (outside == 1 ? " step runs" : " steps run") +
+           " outside a transaction block\n";
+  }
 
   auto loss = plan.dataLossSteps(direction);
   out += "data loss: ";
@@ -227,6 +233,7 @@ std::string planText(const Plan& plan, Direction direction) {
     out += "\n";
     for (const Step* step : group.steps) {
       out += "    " + line(*step) + "\n";
+      if (!step->note.empty()) out += "        (" + step->note + ")\n";
       for (const auto& hazard : step->hazards)
         out += "        ! " + std::string(hazardName(hazard.kind)) + ": " + hazard.message + "\n";
     }

@@ -2,7 +2,8 @@
 // else at the middle) -> diff, plan and every plan emitter, both directions.
 // Invariants: a model does not differ from itself; diffing and planning are
 // deterministic (byte-identical output twice); the downgrade has as many steps
-// as the upgrade.
+// as the upgrade. The online form of the plan (--online) is deterministic too,
+// and its scripts never put CONCURRENTLY inside BEGIN/COMMIT.
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "compiler/felis_reader.h"
 #include "diff_engine/change.h"
 #include "diff_engine/differ.h"
+#include "diff_engine/online.h"
 #include "diff_engine/planner.h"
 #include "emitters/plan_json.h"
 #include "emitters/plan_sql.h"
@@ -42,13 +44,36 @@ std::string renderAll(const diff::Plan& plan) {
   std::string out;
   for (diff::Direction direction : {diff::Direction::Up, diff::Direction::Down}) {
     out += emit::planSql(plan, direction);
-    out += emit::planSql(plan, direction, emit::SqlOptions{false, false});
+    emit::SqlOptions bare;
+    bare.transaction = false;
+    bare.step_comments = false;
+    bare.statement_timeout = "1min";
+    out += emit::planSql(plan, direction, bare);
     out += emit::planText(plan, direction);
     std::string json = emit::planJson(plan, direction);
     check(nlohmann::json::accept(json), "planJson is not valid JSON", json);
     out += json;
   }
   return out;
+}
+
+/// The online script's transaction blocks: paired, and CONCURRENTLY only outside them.
+void checkOnlineScript(const diff::Plan& online) {
+  for (diff::Direction direction : {diff::Direction::Up, diff::Direction::Down}) {
+    bool in_block = false;
+    for (const std::string& sql : emit::planStatements(online, direction)) {
+      if (sql == "BEGIN") {
+        check(!in_block, "BEGIN inside a transaction block", emit::planSql(online, direction));
+        in_block = true;
+      } else if (sql == "COMMIT") {
+        check(in_block, "COMMIT outside a transaction block", emit::planSql(online, direction));
+        in_block = false;
+      } else if (sql.find(" CONCURRENTLY ") != std::string::npos) {
+        check(!in_block, "CONCURRENTLY inside a transaction block", emit::planSql(online, direction));
+      }
+    }
+    check(!in_block, "a transaction block is left open", emit::planSql(online, direction));
+  }
 }
 
 void checkSelfDiffEmpty(const model::Schema& schema) {
@@ -68,6 +93,10 @@ void checkPair(const model::Schema& old_schema, const model::Schema& new_schema)
   std::string first = renderAll(plan);
   std::string second = renderAll(diff::plan(changes_again));
   check(first == second, "planning twice gives different output", first + "\n---\n" + second);
+  diff::Plan online = diff::makeOnline(plan);
+  checkOnlineScript(online);
+  check(renderAll(online) == renderAll(diff::makeOnline(diff::plan(changes_again))),
+        "online planning twice gives different output");
 }
 
 }  // namespace

@@ -7,6 +7,10 @@
 ///   catalog equals a fresh create of A -> diff(catalog, A) is empty -> every row
 ///   and every value of A that the plan does not drop came back.
 ///
+/// With `online`, the plan is rewritten by diff::makeOnline() and its script is
+/// sent statement by statement, as psql sends it (CREATE INDEX CONCURRENTLY
+/// refuses the implicit transaction of a multi-statement query).
+///
 /// Catalogs are compared with model::compareSchemas() after one normalisation:
 /// columns are sorted by name, because PostgreSQL appends an added column at the
 /// end of its table and cannot move it (a fresh create puts it where the file
@@ -24,6 +28,7 @@
 
 #include "compiler/catalog_reader.h"
 #include "diff_engine/differ.h"
+#include "diff_engine/online.h"
 #include "diff_engine/planner.h"
 #include "diff_engine/type_change.h"
 #include "emitters/plan_sql.h"
@@ -303,11 +308,28 @@ inline std::map<std::string, std::string> backfillsFor(const std::string& schema
   return out;
 }
 
+/// Runs the script of one direction of `plan`: as one query, or (online) one
+/// statement at a time. On failure, `failed` names the statement.
+inline bool applyPlan(ScratchDatabase& db, const diff::Plan& plan, diff::Direction direction,
+                      std::string& failed) {
+  if (!plan.online) {
+    failed = emit::planSql(plan, direction);
+    return db.exec(failed);
+  }
+  for (const std::string& statement : emit::planStatements(plan, direction)) {
+    if (!db.exec(statement)) {
+      failed = statement + "\nin\n" + emit::planSql(plan, direction);
+      return false;
+    }
+  }
+  return true;
+}
+
 /// The whole property for one pair; `label` names the case in failures.
 /// `rows_used` tells how many rows each table held (0 when the pair had to run empty).
 inline void checkRoundTripInto(int& rows_used, ScratchDatabase& db, const model::Schema& a,
                                const model::Schema& b, const std::string& label, int rows = 3,
-                               const diff::DiffOptions& diff_options = {}) {
+                               const diff::DiffOptions& diff_options = {}, bool online = false) {
   const std::string work = "w_" + std::to_string(std::hash<std::string>{}(label) % 100000);
   const std::string ref_a = work + "_a";
   const std::string ref_b = work + "_b";
@@ -356,11 +378,13 @@ inline void checkRoundTripInto(int& rows_used, ScratchDatabase& db, const model:
     options.backfills = backfillsFor(work, a, b, plan);
     plan = diff::plan(changes, options);
   }
+  if (online) plan = diff::makeOnline(std::move(plan));
   auto columns = survivingColumns(a, plan);
   Snapshot before = rows > 0 ? snapshot(db, work, columns) : Snapshot{};
 
-  std::string up = emit::planSql(plan, diff::Direction::Up);
-  ASSERT_TRUE(db.exec(up)) << label << ": the upgrade failed:\n" << up;
+  std::string failed;
+  ASSERT_TRUE(applyPlan(db, plan, diff::Direction::Up, failed)) << label << ": the upgrade failed:\n"
+                                                                << failed;
   expectSameCatalog(db, ref_b, work, label + ": upgraded A vs fresh B");
   expectNoDiff(db, work, ref_b, b, label + ": diff(upgraded A, B)");
   if (rows > 0) {
@@ -376,8 +400,8 @@ inline void checkRoundTripInto(int& rows_used, ScratchDatabase& db, const model:
     }
   }
 
-  std::string down = emit::planSql(plan, diff::Direction::Down);
-  ASSERT_TRUE(db.exec(down)) << label << ": the downgrade failed:\n" << down;
+  ASSERT_TRUE(applyPlan(db, plan, diff::Direction::Down, failed)) << label << ": the downgrade failed:\n"
+                                                                  << failed;
   if (absent) {
     EXPECT_EQ(db.queryValue("SELECT count(*) FROM pg_namespace WHERE nspname = " +
                             model::postgresQuoteLiteral(work)),
@@ -398,10 +422,10 @@ inline void checkRoundTripInto(int& rows_used, ScratchDatabase& db, const model:
 
 /// checkRoundTripInto() for callers that do not need the row count.
 inline void checkRoundTrip(ScratchDatabase& db, const model::Schema& a, const model::Schema& b,
-                           const std::string& label, int rows = 3,
-                           const diff::DiffOptions& diff_options = {}) {
+                           const std::string& label, int rows = 3, const diff::DiffOptions& diff_options = {},
+                           bool online = false) {
   int rows_used = 0;
-  checkRoundTripInto(rows_used, db, a, b, label, rows, diff_options);
+  checkRoundTripInto(rows_used, db, a, b, label, rows, diff_options, online);
 }
 
 }  // namespace felisc::testing::diffcheck

@@ -183,10 +183,10 @@ TEST(SqlScript, FelisPlanScript) {
   const std::string up = testing::readFile(testing::fixturesDir() / "diff" / "add_column" / "up.sql");
   Script split = splitScript(up, "up.sql");
   ASSERT_TRUE(split.diagnostics.empty());
-  ASSERT_EQ(split.statements.size(), 8u);
+  ASSERT_EQ(split.statements.size(), 9u);  // BEGIN, SET LOCAL lock_timeout, 6 steps, COMMIT
   EXPECT_EQ(split.statements.front().control, TransactionControl::Begin);
   EXPECT_EQ(split.statements.back().control, TransactionControl::Commit);
-  EXPECT_EQ(split.statements[5].firstLine().substr(0, 12), "DO $felisc$ ");
+  EXPECT_EQ(split.statements[6].firstLine().substr(0, 12), "DO $felisc$ ");
 }
 
 TEST(SqlScript, AlembicOfflineScript) {
