@@ -270,6 +270,21 @@ ForeignKeys keptForeignKeys(const ChangeSet& changes) {
   return kept;
 }
 
+void refreshOnlineLockHazards(std::vector<Step>& steps) {
+  auto is_lock = [](const Hazard& hazard) {
+    return hazard.kind == HazardKind::LocksAccessExclusive ||
+           hazard.kind == HazardKind::LocksShareRowExclusive || hazard.kind == HazardKind::LocksShare;
+  };
+  std::set<std::string> created;
+  for (Step& step : steps) {
+    if (const auto* add = std::get_if<AddTable>(&step.change)) created.insert(add->table.name);
+    if (const auto* add = std::get_if<CreateView>(&step.change)) created.insert(add->view.name);
+    if (step.note.empty()) continue;
+    step.hazards.erase(std::remove_if(step.hazards.begin(), step.hazards.end(), is_lock), step.hazards.end());
+    addLockHazards(step, created, {});
+  }
+}
+
 void addPlanHazards(Plan& plan, const ChangeSet& changes) {
   const ForeignKeys kept = keptForeignKeys(changes);
   addDirectionHazards(plan.up, Direction::Up, kept);

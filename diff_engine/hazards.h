@@ -86,4 +86,8 @@ ForeignKeys keptForeignKeys(const ChangeSet& changes);
 /// Adds the hazards above to every step of `plan.up` and `plan.down`.
 void addPlanHazards(Plan& plan, const ChangeSet& changes);
 
+/// Recomputes the lock hazards of the steps an online rewrite made (those with a
+/// `note`), whose statements (CONCURRENTLY, NOT VALID, VALIDATE) lock less.
+void refreshOnlineLockHazards(std::vector<Step>& steps);
+
 }  // namespace felisc::diff

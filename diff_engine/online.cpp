@@ -8,6 +8,7 @@
 #include <utility>
 #include <variant>
 
+#include "diff_engine/hazards.h"
 #include "schema_model/resolve.h"
 #include "schema_model/type_mapping.h"
 
@@ -244,6 +245,8 @@ Plan makeOnline(Plan plan) {
   OnlineRewriter rewriter(plan.schema);
   plan.up = rewriter.rewrite(plan.up);
   plan.down = rewriter.rewrite(plan.down);
+  refreshOnlineLockHazards(plan.up);
+  refreshOnlineLockHazards(plan.down);
   plan.online = true;
   return plan;
 }
