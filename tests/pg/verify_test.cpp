@@ -162,8 +162,8 @@ TEST(Verify, FixturePairIsExactAndLeavesNoTrace) {
   EXPECT_EQ(report["result"], "exact");
   EXPECT_EQ(report["schema"], "verify_demo");
   EXPECT_EQ(report["upgrade"]["skipped"], 2);  // the script's BEGIN and COMMIT
-  EXPECT_EQ(report["upgrade"]["run"], 11);
-  EXPECT_EQ(report["downgrade"]["run"], 10);
+  EXPECT_EQ(report["upgrade"]["run"], 12);  // with SET LOCAL lock_timeout
+  EXPECT_EQ(report["downgrade"]["run"], 11);
   EXPECT_TRUE(report["upgrade"]["differences"].empty());
   EXPECT_EQ(report["upgrade"]["notes"].size(), 1u);
   EXPECT_TRUE(report["downgrade"]["differences"].empty());
@@ -200,7 +200,7 @@ TEST(Verify, DatabaseAsOldKeepsAlembicVersionOutOfThePlan) {
   // The plan from the database to new.yaml neither drops nor compares the version table.
   CliRun run = runFelisc({"verify", db.conninfo(), fixture("new.yaml")});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_NE(run.out.find("upgrade (<planned upgrade>): 11 of 13 statements run"), std::string::npos)
+  EXPECT_NE(run.out.find("upgrade (<planned upgrade>): 12 of 14 statements run"), std::string::npos)
       << run.out;
   EXPECT_EQ(dump(db), before);
 }
@@ -283,7 +283,7 @@ TEST(Verify, FailingStatementIsReportedAndNothingPersists) {
   ScratchDir dir;
   planScripts(dir);
 
-  // A bad statement after five that succeed (BEGIN is skipped, not run).
+  // A bad statement after six that succeed (BEGIN is skipped, not run).
   const std::string bad = "ALTER TABLE verify_demo.exposure ADD COLUMN x integr;\n";
   std::string text = readText(dir.file("up.sql"));
   text.insert(text.find("-- add column visit.seeing"), bad);
@@ -292,7 +292,7 @@ TEST(Verify, FailingStatementIsReportedAndNothingPersists) {
   std::size_t index = 0;
   for (std::size_t i = 0; i < split.statements.size(); ++i)
     if (split.statements[i].text + ";\n" == bad) index = i + 1;
-  ASSERT_EQ(index, 7u);
+  ASSERT_EQ(index, 8u);  // BEGIN, SET LOCAL lock_timeout, five steps, the bad one
   const std::size_t line = split.statements[index - 1].pos.line;
 
   CliRun run = runFelisc({"verify", db.conninfo(), "--upgrade", up, "--downgrade", dir.file("down.sql"),
@@ -301,16 +301,16 @@ TEST(Verify, FailingStatementIsReportedAndNothingPersists) {
   // The server's error position (the type name) in the file.
   EXPECT_NE(
       run.err.find(up + ":" + std::to_string(line) + ":" + std::to_string(bad.find("integr") + 1) +
-                   ": error: upgrade statement 7 failed: type \"integr\" does not exist (SQLSTATE 42704) "
+                   ": error: upgrade statement 8 failed: type \"integr\" does not exist (SQLSTATE 42704) "
                    "[FEL690]"),
       std::string::npos)
       << run.err;
-  EXPECT_NE(run.out.find("  failed: upgrade statement 7 (" + up + ":" + std::to_string(line) + ") failed"),
+  EXPECT_NE(run.out.find("  failed: upgrade statement 8 (" + up + ":" + std::to_string(line) + ") failed"),
             std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find("    ALTER TABLE verify_demo.exposure ADD COLUMN x integr\n"), std::string::npos);
   EXPECT_NE(run.out.find("downgrade: not run"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("result: FAILED at upgrade statement 7"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("result: FAILED at upgrade statement 8"), std::string::npos) << run.out;
 
   // In the downgrade, as JSON: the upgrade was compared first.
   std::string down_text = readText(dir.file("down.sql"));
