@@ -6,7 +6,8 @@
 // verify: a pair planned by verify itself and the real `alembic upgrade --sql` /
 // `alembic downgrade --sql` output of a felisc-written revision are exact (views,
 // their definitions and grants, the extra columns), the database dumps
-// byte-identical afterwards, and a downgrade that forgets a view's grant is caught.
+// byte-identical afterwards, and a downgrade that forgets a view's grant is caught;
+// so is every consecutive pair of the cdb_latiss history.
 // drift: silent on a database made with `create --profile`, and finds a revoked
 // view grant and a column added by hand, in both modes.
 #include <gtest/gtest.h>
@@ -184,6 +185,33 @@ TEST(VerifyProfile, RealAlembicOfflineScriptsOfAFeliscRevision) {
   EXPECT_NE(definition.out.find("  the catalog equals the start"), std::string::npos) << definition.out;
 
   EXPECT_EQ(dump(db), before) << "verify left a trace";
+}
+
+// Every consecutive pair of the cdb_latiss history, as ConsDB deploys it: the
+// database holds a `create --profile` of the older version; verify --profile plans
+// the pair and finds both directions exact, and drift --profile is silent on it.
+TEST(VerifyProfile, EveryCdbLatissPairIsExactAndDriftIsSilent) {
+  const std::vector<fs::path> files = yamlFilesIn(sdmSchemasDir() / "history" / "cdb_latiss");
+  ASSERT_GE(files.size(), 33u);
+  ScratchDatabase db({.pg_sphere = true});
+  ASSERT_TRUE(db.ok());
+  std::size_t with_views = 0;
+  for (std::size_t i = 1; i < files.size(); ++i) {
+    const std::string old_file = files[i - 1].string();
+    const std::string new_file = files[i].string();
+    ASSERT_TRUE(db.exec("DROP SCHEMA IF EXISTS cdb_latiss CASCADE"));
+    CliRun create = runFelisc({"create", old_file, "--profile", profile()});
+    ASSERT_EQ(create.exit_code, 0) << create.err;
+    ASSERT_TRUE(db.exec(create.out)) << old_file;
+    with_views +=
+        db.queryValue("SELECT count(*) FROM pg_views WHERE schemaname = 'cdb_latiss'") == "2" ? 1 : 0;
+    CliRun drift = runFelisc({"drift", db.conninfo(), old_file, "--profile", profile()});
+    EXPECT_EQ(drift.exit_code, 0) << old_file << "\n" << drift.out << drift.err;
+    CliRun run = runFelisc({"verify", db.conninfo(), old_file, new_file, "--profile", profile()});
+    EXPECT_EQ(run.exit_code, 0) << new_file << "\n" << run.out << run.err;
+    EXPECT_NE(run.out.find("result: exact"), std::string::npos) << new_file << "\n" << run.out;
+  }
+  EXPECT_GE(with_views, 30u) << "03 and later have visit1 and ccdvisit1";
 }
 
 TEST(DriftProfile, SilentOnACreateProfileDatabaseThenFindsARevokedGrantAndAColumn) {
