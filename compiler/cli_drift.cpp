@@ -32,6 +32,7 @@ struct DriftArgs {
   std::string output;
   std::vector<std::string> ignored_tables = {"alembic_version"};
   bool read_only = false;
+  std::string profile;
 };
 
 int runDrift(const DriftArgs& args, std::size_t extra_arguments, CommandContext& context) {
@@ -43,15 +44,18 @@ int runDrift(const DriftArgs& args, std::size_t extra_arguments, CommandContext&
                    "takes DB and FILE, so quote a conninfo string that holds spaces\n";
     return kExitUsage;
   }
-  std::shared_ptr<const model::Schema> file_model = loadDeployedModel(args.file, context.err);
+  Deployment deployment;
+  if (int code = loadDeployment(args.profile, deployment, context.err); code != kExitOk) return code;
+  DeployedModel file_model = loadDeployedModel(args.file, deployment, args.schema, context.err);
   if (!file_model) return kExitUsage;
   verify::DriftRequest request;
-  request.schema = args.schema.empty() ? file_model->name : args.schema;
-  request.expected = *file_model;
+  request.schema = args.schema.empty() ? file_model.deployed->name : args.schema;
+  request.expected = *file_model.deployed;
   request.expected.name = request.schema;
-  request.fresh = freshCreate(file_model, args.file);
+  request.fresh = freshCreate(file_model, deployment, args.file);
   request.read_only = args.read_only;
   request.ignored_tables = args.ignored_tables;
+  request.compare_grants = deployment.profile.has_value();  // the profile says what is granted
 
   pg::Error error;
   std::optional<pg::Connection> connection = pg::Connection::open(args.database, error);
@@ -94,6 +98,11 @@ void registerDrift(CLI::App& app, CommandContext& context) {
       ->required();
   command->add_option("--schema", args->schema, "the schema in the database; default: the file's")
       ->type_name("NAME");
+  command
+      ->add_option("--profile", args->profile,
+                   "deployment profile: compare with the file as deployed (views over tables, extra "
+                   "columns, grants); grants are then compared too")
+      ->type_name("FILE");
   command->add_option("--format", args->format, "text (one difference per line) or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

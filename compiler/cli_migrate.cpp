@@ -13,10 +13,12 @@
 #include "compiler/cli_alembic.h"
 #include "compiler/cli_commands.h"
 #include "compiler/cli_output.h"
+#include "compiler/cli_profile.h"
 #include "compiler/schema_source.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
 #include "emitters/alembic.h"
+#include "schema_model/profile.h"
 
 namespace felisc::cli {
 
@@ -31,6 +33,7 @@ struct MigrateArgs {
   bool dry_run = false;
   bool allow_data_loss = false;
   bool id_generation = true;
+  std::string profile;
   RevisionArgs revision;
 };
 
@@ -58,15 +61,36 @@ std::string versionOf(const std::shared_ptr<const model::Schema>& schema) {
   return schema && schema->version ? schema->version->current : std::string();
 }
 
-/// The plan between two models, both as a database holds them. (A deployment
-/// profile, when given, turns each Felis model into the deployed one here.)
-diff::Plan planChange(const model::Schema& old_schema, const model::Schema& new_schema, bool old_absent,
-                      const std::string& old_label, const std::string& new_label, std::ostream& err) {
+/// `model` as the deployment holds it: realized with the profile, when there is
+/// one. Null (after reporting) when the profile cannot realize it.
+std::shared_ptr<const model::Schema> deployed(const std::shared_ptr<const model::Schema>& model,
+                                              const LoadedProfile& profile, const std::string& profile_path,
+                                              std::ostream& err) {
+  if (!profile.profile) return model;
+  model::Diagnostics diagnostics;
+  model::Schema realized = model::realize(*model, *profile.profile, diagnostics);
+  err << renderWithSources(diagnostics, {{profile_path, profile.source_text}});
+  if (diagnostics.hasErrors()) return nullptr;
+  return std::make_shared<const model::Schema>(std::move(realized));
+}
+
+/// The plan between two models, both as a database holds them (realized with the
+/// profile beforehand). Null when a side cannot be realized.
+std::optional<diff::Plan> planChange(const std::shared_ptr<const model::Schema>& old_schema,
+                                     const std::shared_ptr<const model::Schema>& new_schema, bool old_absent,
+                                     const std::string& old_label, const std::string& new_label,
+                                     const LoadedProfile& profile, const std::string& profile_path,
+                                     std::ostream& err) {
+  // An added schema has no old side to realize: its views come with the new side.
+  std::shared_ptr<const model::Schema> old_deployed =
+      old_absent ? old_schema : deployed(old_schema, profile, profile_path, err);
+  std::shared_ptr<const model::Schema> new_deployed = deployed(new_schema, profile, profile_path, err);
+  if (!old_deployed || !new_deployed) return std::nullopt;
   diff::DiffOptions options;
   options.old_schema_absent = old_absent;
   options.old_label = old_label;
   options.new_label = new_label;
-  diff::ChangeSet changes = diff::diffSchemas(old_schema, new_schema, options);
+  diff::ChangeSet changes = diff::diffSchemas(*old_deployed, *new_deployed, options);
   printDiagnostics(changes.diagnostics, "", err);
   return diff::plan(changes);
 }
@@ -142,24 +166,34 @@ bool loadSchemas(const MigrateArgs& args, std::vector<SchemaChange>& changes, in
   return ok;
 }
 
-/// Plans every schema and classifies it.
-void planAll(const MigrateArgs& args, std::vector<SchemaChange>& changes, std::ostream& err) {
+/// Plans every schema and classifies it; false when a schema cannot be planned
+/// (the profile cannot realize a side).
+bool planAll(const MigrateArgs& args, const LoadedProfile& profile, std::vector<SchemaChange>& changes,
+             std::ostream& err) {
+  bool ok = true;
   for (SchemaChange& change : changes) {
     const std::string path = "yml/" + change.stem + ".yaml";
     if (!change.new_schema) {
       change.kind = SchemaChange::Kind::Removed;
       continue;
     }
-    model::Schema nothing;
-    nothing.name = change.new_schema->name;
+    auto nothing = std::make_shared<model::Schema>();
+    nothing->name = change.new_schema->name;
     const bool added = !change.old_schema;
-    change.plan = planChange(added ? nothing : *change.old_schema, *change.new_schema, added,
-                             added ? "(none)" : args.base + ":" + path, path, err);
+    std::optional<diff::Plan> plan =
+        planChange(added ? nothing : change.old_schema, change.new_schema, added,
+                   added ? "(none)" : args.base + ":" + path, path, profile, args.profile, err);
+    if (!plan) {
+      ok = false;
+      continue;
+    }
+    change.plan = std::move(*plan);
     if (added)
       change.kind = SchemaChange::Kind::Added;
     else
       change.kind = change.plan.empty() ? SchemaChange::Kind::Unchanged : SchemaChange::Kind::Changed;
   }
+  return ok;
 }
 
 bool reportDataLoss(const std::vector<SchemaChange>& changes, std::ostream& err) {
@@ -246,8 +280,13 @@ void printSummary(const MigrateArgs& args, const std::vector<SchemaChange>& chan
 int runMigrate(const MigrateArgs& args, CommandContext& context) {
   std::vector<SchemaChange> changes;
   int exit_code = kExitOk;
+  LoadedProfile profile;
+  if (!args.profile.empty()) {
+    profile = loadProfile(args.profile, context.err);
+    if (!profile.profile) return profile.exit_code;
+  }
   if (!loadSchemas(args, changes, exit_code, context.err)) return exit_code;
-  planAll(args, changes, context.err);
+  if (!planAll(args, profile, changes, context.err)) return kExitFindings;
   if (!args.allow_data_loss && reportDataLoss(changes, context.err)) return kExitDataLoss;
   std::optional<std::string> date = resolveCreateDate(args.revision.create_date, context.err);
   if (!date) return kExitUsage;
@@ -283,6 +322,11 @@ void registerMigrate(CLI::App& app, CommandContext& context) {
   command->add_option("--alembic-dir", args->alembic_dir, "ConsDB's alembic/ directory")
       ->required()
       ->type_name("DIR");
+  command
+      ->add_option("--profile", args->profile,
+                   "deployment profile: plan each schema as deployed (views over tables, extra columns, "
+                   "grants), both sides realized with it")
+      ->type_name("FILE");
   command->add_flag("--dry-run", args->dry_run, "show what would be written; write nothing");
   command
       ->add_option("-m,--message", args->revision.message,

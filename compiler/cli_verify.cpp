@@ -50,6 +50,7 @@ struct VerifyArgs {
   std::vector<std::string> renames;
   std::string backfill_file;
   std::string lock_timeout = "5s";
+  std::string profile;
 };
 
 /// An argument that is not a file and holds '=' is most likely a piece of an
@@ -141,23 +142,27 @@ int runVerify(const VerifyArgs& args, CommandContext& context) {
   if (scripts_mode && (!args.renames.empty() || !args.backfill_file.empty()))
     return usage(context, "--rename and --backfill shape a plan; they do not apply to given scripts");
 
+  Deployment deployment;
+  if (int code = loadDeployment(args.profile, deployment, context.err); code != kExitOk) return code;
   const std::string target_spec = scripts_mode ? args.target : args.files.back();
-  std::shared_ptr<const model::Schema> target = loadDeployedModel(target_spec, context.err);
+  DeployedModel target = loadDeployedModel(target_spec, deployment, args.schema, context.err);
   if (!target) return kExitUsage;
-  std::shared_ptr<const model::Schema> old_model;
+  DeployedModel old_file;
   if (args.files.size() == 2) {
-    old_model = loadDeployedModel(args.files.front(), context.err);
-    if (!old_model) return kExitUsage;
+    old_file = loadDeployedModel(args.files.front(), deployment, args.schema, context.err);
+    if (!old_file) return kExitUsage;
   }
-  const std::string schema = args.schema.empty() ? target->name : args.schema;
+  std::shared_ptr<const model::Schema> old_model = old_file.deployed;
+  const std::string schema = args.schema.empty() ? target.deployed->name : args.schema;
 
   verify::Request request;
   request.schema = schema;
   request.ignored_tables = args.ignored_tables;
   request.lock_timeout = args.lock_timeout;
-  request.compare_grants = false;  // Felis files carry no grants; a deployment profile will
-  request.target = freshCreate(target, target_spec);
-  if (old_model) request.old = freshCreate(old_model, args.files.front());
+  // A Felis file carries no grants; a profile says what is granted.
+  request.compare_grants = deployment.profile.has_value();
+  request.target = freshCreate(target, deployment, target_spec);
+  if (old_model) request.old = freshCreate(old_file, deployment, args.files.front());
   if (scripts_mode) {
     std::optional<std::string> up = readScript(args.upgrade, context.err);
     std::optional<std::string> down = readScript(args.downgrade, context.err);
@@ -168,9 +173,10 @@ int runVerify(const VerifyArgs& args, CommandContext& context) {
     std::optional<std::map<std::string, std::string>> backfills =
         readBackfills(args.backfill_file, context.err);
     if (!backfills) return kExitUsage;
-    request.scripts = Planner{
-        old_model,   target,       schema,     old_model ? args.files.front() : "database schema " + schema,
-        target_spec, args.renames, *backfills, args.ignored_tables};
+    request.scripts = Planner{old_model,   target.deployed,
+                              schema,      old_model ? args.files.front() : "database schema " + schema,
+                              target_spec, args.renames,
+                              *backfills,  args.ignored_tables};
   }
 
   pg::Error error;
@@ -215,6 +221,11 @@ void registerVerify(CLI::App& app, CommandContext& context) {
   command->add_option("--target", args->target, "the Felis file the upgrade leads to")->type_name("NEW.yaml");
   command->add_option("--schema", args->schema, "the schema in the database; default: the target file's")
       ->type_name("NAME");
+  command
+      ->add_option("--profile", args->profile,
+                   "deployment profile: the target (and OLD) as deployed, views, extra columns and grants "
+                   "included; grants are then compared too")
+      ->type_name("FILE");
   command->add_option("--format", args->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

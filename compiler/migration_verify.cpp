@@ -6,6 +6,7 @@
 
 #include "compiler/catalog_reader.h"
 #include "compiler/sql_script.h"
+#include "schema_model/type_mapping.h"
 
 namespace felisc::verify {
 
@@ -34,7 +35,7 @@ std::size_t byteOffsetOfCharacter(std::string_view text, int position) {
 /// Whole-object differences when a side has no schema at all.
 void compareStates(const std::optional<model::Schema>& expected, const std::optional<model::Schema>& actual,
                    const std::string& name, std::vector<Difference>& differences,
-                   std::vector<Difference>& notes) {
+                   std::vector<Difference>& notes, const model::CompareOptions& options = {}) {
   if (!expected && !actual) return;
   if (expected && !actual) {
     differences.push_back(Difference{{"schema " + name}, "missing", "present", "absent"});
@@ -44,7 +45,41 @@ void compareStates(const std::optional<model::Schema>& expected, const std::opti
     differences.push_back(Difference{{"schema " + name}, "unexpected", "absent", "present"});
     return;
   }
-  partitionColumnOrder(model::schemaDifferences(*expected, *actual), differences, notes);
+  partitionColumnOrder(model::schemaDifferences(*expected, *actual, options), differences, notes);
+}
+
+bool isIdentifierByte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c == '"' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+/// A view definition without the `schema.` qualifiers of its own schema's objects.
+/// pg_get_viewdef() qualifies a relation that is not on the search path: the live
+/// schema's (the catalog reader's search path is `public`) but never a temporary
+/// one's (pg_temp is always searched first). Without its own qualifier, a view of
+/// the live schema reads as the same view created afresh in temporary tables.
+/// String literals are left as they are.
+std::string withoutOwnQualifier(const std::string& definition, const std::string& schema) {
+  const std::string qualifier = model::postgresQuoteIdentifier(schema) + ".";
+  std::string out;
+  out.reserve(definition.size());
+  for (std::size_t i = 0; i < definition.size();) {
+    if (definition[i] == '\'') {
+      std::size_t end = i + 1;
+      while (end < definition.size() && definition[end] != '\'') ++end;
+      end = std::min(end + 1, definition.size());  // a doubled '' is two literals back to back
+      out.append(definition, i, end - i);
+      i = end;
+      continue;
+    }
+    bool starts_word = i == 0 || !isIdentifierByte(definition[i - 1]);
+    if (starts_word && definition.compare(i, qualifier.size(), qualifier) == 0) {
+      i += qualifier.size();
+      continue;
+    }
+    out += definition[i++];
+  }
+  return out;
 }
 
 /// `schema` without the tables named in `ignored`.
@@ -216,6 +251,9 @@ std::optional<model::Schema> againstFresh(std::optional<model::Schema> schema, c
                                           const std::vector<std::string>& ignored, bool compare_grants) {
   schema = withoutTables(std::move(schema), ignored);
   if (!schema) return schema;
+  // A fresh create lives in pg_temp_N: views read the same relations under the
+  // schema's own name, in the same spelling (see withoutOwnQualifier).
+  const std::string read_name = schema->name;
   schema->name = name;
   for (model::Table& table : schema->tables) {
     table.owner.clear();
@@ -224,6 +262,9 @@ std::optional<model::Schema> againstFresh(std::optional<model::Schema> schema, c
   for (model::View& view : schema->views) {
     view.owner.clear();
     if (!compare_grants) view.grants.clear();
+    view.definition = withoutOwnQualifier(view.definition, read_name);
+    for (model::ViewDependency& dependency : view.depends_on)
+      if (dependency.schema == read_name) dependency.schema = name;
   }
   return schema;
 }
@@ -258,7 +299,7 @@ class Verifier {
       State old_state = session_.fresh("old", *request_.old, report.failure);
       if (!old_state.ok) return;
       compareStates(comparable(old_state.schema), comparable(start.schema), request_.schema,
-                    report.start_differences, report.start_notes);
+                    report.start_differences, report.start_notes, {.grants = request_.compare_grants});
     }
     State target = session_.fresh("target", request_.target, report.failure);
     if (!target.ok) return;
@@ -275,7 +316,7 @@ class Verifier {
     if (!upgraded.ok) return;
     report.upgrade.compared = true;
     compareStates(comparable(target.schema), comparable(upgraded.schema), request_.schema,
-                  report.upgrade.differences, report.upgrade.notes);
+                  report.upgrade.differences, report.upgrade.notes, {.grants = request_.compare_grants});
 
     if (!session_.apply("downgrade", downgrade, scripts->downgrade, report.downgrade, report.failure)) return;
     State downgraded = session_.read(request_.schema, false);
@@ -314,7 +355,7 @@ DriftOutcome driftReadOnly(pg::Connection& connection, const DriftRequest& reque
   if (!result.schemas.empty()) actual = std::move(result.schemas.front());
   compareStates(withoutTables(request.expected, request.ignored_tables),
                 withoutTables(std::move(actual), request.ignored_tables), request.schema,
-                outcome.report.differences, outcome.report.notes);
+                outcome.report.differences, outcome.report.notes, {.grants = request.compare_grants});
   return outcome;
 }
 
@@ -332,9 +373,10 @@ DriftOutcome driftAgainstFresh(pg::Connection& connection, const DriftRequest& r
   }
   session.rollback();
   if (!live.ok || !fresh.ok) return outcome;
-  compareStates(againstFresh(fresh.schema, request.schema, request.ignored_tables, false),
-                againstFresh(live.schema, request.schema, request.ignored_tables, false), request.schema,
-                outcome.report.differences, outcome.report.notes);
+  compareStates(againstFresh(fresh.schema, request.schema, request.ignored_tables, request.compare_grants),
+                againstFresh(live.schema, request.schema, request.ignored_tables, request.compare_grants),
+                request.schema, outcome.report.differences, outcome.report.notes,
+                {.grants = request.compare_grants});
   return outcome;
 }
 

@@ -168,6 +168,9 @@ struct DriftRequest {
   /// parentheses, white space and case, so casts the server adds are differences.
   bool read_only = false;
   std::vector<std::string> ignored_tables = {"alembic_version"};
+  /// Compare grants too (the file is realized with a deployment profile, which
+  /// says what is granted).
+  bool compare_grants = false;
 };
 
 /// What drift found.
@@ -186,8 +189,9 @@ struct DriftOutcome {
 };
 
 /// Compares the live schema with the file: by default with a fresh create of the
-/// file in temporary tables, inside a transaction that is rolled back (so owners
-/// and grants, which a file does not say, are not compared); see DriftRequest.
+/// file in temporary tables, inside a transaction that is rolled back (so owners,
+/// which a file does not say, are not compared, nor grants unless the request
+/// asks); see DriftRequest.
 /// A schema that does not exist is one difference.
 DriftOutcome checkDrift(pg::Connection& connection, const DriftRequest& request);
 

@@ -14,9 +14,12 @@
 ///    deferred, check expression), indexes by name (keys, unique, method,
 ///    predicate);
 ///  - views, only when both models have some: definition, columns, comment,
-///    options, dependencies, indexes;
+///    options, dependencies, indexes; the definition text only when neither view
+///    was written by a deployment profile rule (View::generated: felisc's spelling
+///    of the SELECT, not pg_get_viewdef's), so such a view compares by its
+///    columns (names, types, comments), dependencies, options, grants and owner;
 ///  - owners when both models name one; grants when both models were read from
-///    a catalog (neither has a `source_file`).
+///    a catalog (neither has a `source_file`), or when CompareOptions::grants says so.
 /// It ignores what only a Felis file says: @ids, annotations (UCDs, units, TAP
 /// and VOTable keys), column groups, the schema version, source positions, and
 /// the Felis `datatype`/`length`/`precision`/`value`/`autoincrement`/overrides,
@@ -58,13 +61,22 @@ struct Difference {
   [[nodiscard]] std::string text() const;
 };
 
+/// What a comparison includes beyond its defaults.
+struct CompareOptions {
+  /// Compare grants even when a model was read from a Felis file: a model
+  /// realized with a deployment profile carries the profile's grants.
+  bool grants = false;
+};
+
 /// The differences between `expected` and `actual`, in a deterministic order
 /// (schema facts, then tables and views in `expected`'s order, then the
 /// unexpected ones). Empty when they are equal.
-std::vector<Difference> schemaDifferences(const Schema& expected, const Schema& actual);
+std::vector<Difference> schemaDifferences(const Schema& expected, const Schema& actual,
+                                          const CompareOptions& options = {});
 
 /// schemaDifferences(), one readable line each (Difference::text()).
-std::vector<std::string> compareSchemas(const Schema& expected, const Schema& actual);
+std::vector<std::string> compareSchemas(const Schema& expected, const Schema& actual,
+                                        const CompareOptions& options = {});
 
 /// The text of a check expression, index expression or predicate reduced for
 /// comparison: no parentheses, white space collapsed, unquoted text lower case.

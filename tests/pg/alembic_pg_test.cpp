@@ -7,7 +7,8 @@
 //    consecutive pair (the first from an empty schema), `alembic upgrade head`
 //    gives the catalog of a fresh create of the last version, the `--sql`
 //    (offline) script does too, and `alembic downgrade base` gives back the
-//    empty schema;
+//    empty schema; the same with the ConsDB deployment profile (views visit1 and
+//    ccdvisit1, their grants, pgs_region), against a fresh `create --profile`;
 //  - every golden case (fixtures/alembic/ and fixtures/diff/, so every change
 //    kind): upgrade and downgrade online, then the offline scripts, each
 //    compared with fresh creates of both sides.
@@ -119,6 +120,107 @@ TEST(AlembicHistory, UpgradeHeadEqualsAFreshCreateAndDowngradeBaseEmptiesTheSche
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
   std::cout << "[ alembic  ] " << written << " revisions of " << files.size() << " versions, applied and "
             << "reverted by Alembic in " << seconds << " s\n";
+}
+
+/// The names of the views of `schema`, comma separated, in catalog order.
+std::string viewList(const model::Schema& schema) {
+  std::string text;
+  for (const model::View& view : schema.views) text += (text.empty() ? "" : ", ") + view.name;
+  return text;
+}
+
+// The same history as ConsDB deploys it: every revision written with the ConsDB
+// profile (visit1/ccdvisit1 as views over exposure/ccdexposure, granted to usdf
+// and oods; pgs_region spoly beside every s_region). The reference is a fresh
+// `felisc create --profile` of the last version in a database of its own, read
+// from its catalog, so the views' pg_get_viewdef definitions, comments, owners
+// and grants compare exactly.
+TEST(AlembicHistory, WithTheConsdbProfileUpgradeHeadEqualsAFreshCreateProfile) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::vector<fs::path> files = yamlFilesIn(sdmSchemasDir() / "history" / "cdb_latiss");
+  ASSERT_GE(files.size(), 33u);
+  const std::string profile = (fixturesDir() / "profiles" / "consdb.yaml").string();
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const fs::path project = dir.path();
+  alembic::writeProject(project, "cdb_latiss_version");
+
+  const fs::path empty = project / "empty.yaml";
+  std::ofstream(empty) << "---\nname: cdb_latiss\ntables: []\n";
+  std::string previous = empty.string();
+  std::size_t written = 0;
+  std::string first_with_views;  // the revision that creates visit1 and ccdvisit1
+  for (const fs::path& file : files) {
+    CliRun run = runFelisc({"diff", previous, file.string(), "--profile", profile, "--format", "alembic",
+                            "--alembic-dir", project.string(), "--allow-data-loss", "--create-date",
+                            "2024-01-01 00:00:00"});
+    ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << file << ":\n" << run.err;
+    if (run.exit_code == 1) {
+      ++written;
+      std::string path = run.out.substr(0, run.out.find('\n'));
+      if (first_with_views.empty() &&
+          readFile(path).find("CREATE VIEW cdb_latiss.visit1 AS") != std::string::npos)
+        first_with_views = path;
+    }
+    previous = file.string();
+  }
+  compiler::AlembicVersions versions = compiler::readAlembicVersions((project / "versions").string());
+  ASSERT_TRUE(versions.ok()) << compiler::renderAlembicDiagnostics(versions);
+  ASSERT_EQ(versions.files.size(), written);
+  ASSERT_TRUE(versions.head);
+  // 01 has neither visit1 nor ccdvisit1; 03 brings both, and its revision creates the views.
+  ASSERT_FALSE(first_with_views.empty());
+  EXPECT_NE(readFile(first_with_views).find("CREATE VIEW cdb_latiss.ccdvisit1 AS"), std::string::npos);
+  EXPECT_NE(readFile(first_with_views).find("GRANT SELECT ON cdb_latiss.visit1 TO oods"), std::string::npos);
+
+  // An empty ConsDB-shaped database.
+  ScratchDatabase db({.pg_sphere = true});
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(db.exec("CREATE SCHEMA cdb; CREATE SCHEMA cdb_latiss"));
+  const model::Schema start = diffcheck::readCatalog(db, "cdb_latiss");
+
+  CommandResult up = alembic::run(project, {"upgrade", "head"}, db.conninfo());
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  EXPECT_EQ(db.queryValue("SELECT version_num FROM cdb.cdb_latiss_version"), *versions.head);
+
+  ScratchDatabase fresh({.pg_sphere = true});
+  ASSERT_TRUE(fresh.ok());
+  CliRun create = runFelisc({"create", files.back().string(), "--profile", profile});
+  ASSERT_EQ(create.exit_code, 0) << create.err;
+  ASSERT_TRUE(fresh.exec(create.out));
+  const model::Schema reference = diffcheck::readCatalog(fresh, "cdb_latiss");
+  ASSERT_EQ(viewList(reference), "ccdvisit1, visit1");
+  ASSERT_NE(reference.findTable("exposure"), nullptr);
+  ASSERT_NE(reference.findTable("exposure")->findColumn("pgs_region"), nullptr);
+  ASSERT_EQ(reference.findView("visit1")->grants.size(), 2u);
+  const model::Schema upgraded = diffcheck::readCatalog(db, "cdb_latiss");
+  expectSameCatalogs(reference, upgraded, "alembic upgrade head vs fresh create --profile");
+  // compareSchemas compares views only when both sides have some: make sure they do.
+  EXPECT_EQ(viewList(upgraded), "ccdvisit1, visit1");
+
+  // The offline script of the same revisions gives the same.
+  CommandResult offline = alembic::run(project, {"upgrade", "head", "--sql"}, "");
+  ASSERT_EQ(offline.exit_code, 0) << offline.output;
+  ScratchDatabase scripted({.pg_sphere = true});
+  ASSERT_TRUE(scripted.ok());
+  ASSERT_TRUE(scripted.exec("CREATE SCHEMA cdb; CREATE SCHEMA cdb_latiss"));
+  ASSERT_TRUE(scripted.exec(offline.output));
+  const model::Schema scripted_catalog = diffcheck::readCatalog(scripted, "cdb_latiss");
+  expectSameCatalogs(reference, scripted_catalog, "alembic upgrade head --sql vs fresh create --profile");
+  EXPECT_EQ(viewList(scripted_catalog), "ccdvisit1, visit1");
+
+  CommandResult down = alembic::run(project, {"downgrade", "base"}, db.conninfo());
+  ASSERT_EQ(down.exit_code, 0) << down.output;
+  const model::Schema end = diffcheck::readCatalog(db, "cdb_latiss");
+  EXPECT_TRUE(end.tables.empty());
+  EXPECT_TRUE(end.views.empty());
+  expectSameCatalogs(start, end, "alembic downgrade base vs the empty start");
+  EXPECT_EQ(db.queryValue("SELECT count(*) FROM cdb.cdb_latiss_version"), "0");
+
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "[ alembic  ] ConsDB profile: " << written << " revisions of " << files.size()
+            << " versions, applied and reverted by Alembic in " << seconds << " s\n";
 }
 
 /// One golden case in a schema of its own (the revision qualifies names with

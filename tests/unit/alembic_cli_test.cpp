@@ -324,5 +324,72 @@ TEST_F(MigrateRepo, InvalidSchemaFileOrRevision) {
   EXPECT_NE(bad_rev.err.find("at revision 'no-such-branch'"), std::string::npos) << bad_rev.err;
 }
 
+// --- felisc migrate --profile ----------------------------------------------------
+
+/// `views/NAME.yaml` (schema cdb_demo) as yml/cdb_demo.yaml.
+void placeViewFixture(const fs::path& yml, const std::string& name) {
+  fs::copy_file(fixturesDir() / "views" / (name + ".yaml"), yml / "cdb_demo.yaml",
+                fs::copy_options::overwrite_existing);
+}
+
+TEST_F(MigrateRepo, ProfileRealizesBothSidesOfAChangedSchema) {
+  placeViewFixture(yml(), "cdb_base");
+  git({"add", "yml/cdb_demo.yaml"});
+  git({"-c", "user.name=felisc", "-c", "user.email=felisc@example.org", "commit", "-q", "-m", "demo"});
+  placeViewFixture(yml(), "cdb_exposure_column");  // exp_time added to exposure and visit1
+  CliRun run = migrate({"--allow-data-loss", "--profile", fixture("profiles/consdb.yaml"), "--dry-run"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("  changed    cdb_demo ("), std::string::npos) << run.out;
+  run = migrate({"--allow-data-loss", "--profile", fixture("profiles/consdb.yaml")});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_EQ(pyFiles(versions("demo")).size(), 1u);
+  const std::string text = readFile(pyFiles(versions("demo")).front());
+  // As deployed: visit1 is a view, dropped and recreated with the new column, its
+  // grants given again; the downgrade recreates the old column list.
+  EXPECT_NE(text.find("DROP VIEW cdb_demo.visit1"), std::string::npos) << text;
+  EXPECT_NE(text.find("CREATE VIEW cdb_demo.visit1 AS"), std::string::npos) << text;
+  EXPECT_NE(text.find("exposure.exp_time"), std::string::npos) << text;
+  EXPECT_NE(text.find("GRANT SELECT ON cdb_demo.visit1 TO"), std::string::npos) << text;
+  EXPECT_EQ(text.find("op.add_column(\n        \"visit1\""), std::string::npos) << "visit1 is no table";
+
+  // Without the profile the same change is a column added to a table visit1.
+  fs::remove_all(alembic());
+  run = migrate({"--allow-data-loss"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string plain = readFile(pyFiles(versions("demo")).front());
+  EXPECT_EQ(plain.find("CREATE VIEW"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("op.add_column(\n        \"visit1\""), std::string::npos) << plain;
+}
+
+TEST_F(MigrateRepo, ProfileFirstRevisionOfAnAddedSchemaCreatesItsViews) {
+  placeViewFixture(yml(), "cdb_base");  // in the working tree only: an added schema
+  CliRun run = migrate({"--allow-data-loss", "--profile", fixture("profiles/consdb.yaml")});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("  added      cdb_demo ("), std::string::npos) << run.out;
+  ASSERT_EQ(pyFiles(versions("demo")).size(), 1u);
+  const std::string text = readFile(pyFiles(versions("demo")).front());
+  EXPECT_NE(text.find("op.execute(\"CREATE SCHEMA cdb_demo\")"), std::string::npos) << text;
+  EXPECT_NE(text.find("CREATE VIEW cdb_demo.visit1 AS"), std::string::npos) << text;
+  EXPECT_NE(text.find("CREATE VIEW cdb_demo.ccdvisit1 AS"), std::string::npos) << text;
+  EXPECT_NE(text.find("GRANT SELECT ON cdb_demo.ccdvisit1 TO"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"pgs_region\""), std::string::npos) << "the profile's extra column" << text;
+  EXPECT_EQ(text.find("\"visit1\","), std::string::npos) << "visit1 is created as a view only" << text;
+}
+
+TEST_F(MigrateRepo, ProfileErrorsWriteNothing) {
+  placeViewFixture(yml(), "cdb_base");
+  CliRun missing = migrate({"--profile", fixture("profiles/no_such_profile.yaml")});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_FALSE(fs::exists(alembic()));
+  // A profile whose view cannot be realized over this schema (its base is missing).
+  TempDir dir;
+  const fs::path profile = fs::path(dir.path()) / "bad.yaml";
+  std::ofstream(profile) << "name: bad\nschemas: [\"cdb_*\"]\nviews:\n- name: visit1\n  base: nowhere\n";
+  CliRun bad = migrate({"--allow-data-loss", "--profile", profile.string()});
+  EXPECT_EQ(bad.exit_code, 1) << bad.err;
+  EXPECT_NE(bad.err.find("nowhere"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(alembic()));
+}
+
 }  // namespace
 }  // namespace felisc::testing

@@ -263,5 +263,42 @@ TEST(CompareSchemas, ViewsOnlyWhenBothHaveThem) {
       }));
 }
 
+TEST(CompareSchemas, GeneratedViewsCompareByColumnsNotByText) {
+  Schema catalog = catalogSchema();
+  View view;
+  view.name = "visit1";
+  view.definition = " SELECT exposure.id AS visit_id\n   FROM cdb.exposure;";
+  view.columns = {ViewColumn{"visit_id", "bigint", std::string("the visit")}};
+  view.depends_on = {ViewDependency{"cdb", "exposure", "id"}};
+  view.grants = {Grant{"usdf", "SELECT", "", false}};
+  catalog.views.push_back(view);
+  Schema realized = catalog;
+  realized.source_file = "cdb.yaml";
+  realized.views[0].generated = true;
+  realized.views[0].definition = "SELECT exposure.id AS visit_id FROM cdb.exposure";
+  // felisc's spelling against pg_get_viewdef's: not a difference, either way round.
+  EXPECT_TRUE(compareSchemas(realized, catalog).empty());
+  EXPECT_TRUE(compareSchemas(catalog, realized).empty());
+  // What the SELECT gives still counts.
+  Schema drifted = catalog;
+  drifted.views[0].columns[0].sql_type = "integer";
+  drifted.views[0].columns[0].description = "changed";
+  drifted.views[0].depends_on[0].column = "day_obs";
+  drifted.views[0].grants.clear();
+  EXPECT_EQ(compareSchemas(realized, drifted),
+            (std::vector<std::string>{
+                "view visit1: columns: expected (visit_id bigint), got (visit_id integer)",
+                "view visit1: column visit_id: description: expected the visit, got changed",
+                "view visit1: depends on: expected (cdb.exposure.id), got (cdb.exposure.day_obs)",
+            }));
+  // Grants of a realized model (the profile's) compare when asked.
+  EXPECT_EQ(compareSchemas(realized, drifted, {.grants = true}).back(),
+            "view visit1: grants: expected (SELECT to usdf), got ()");
+  // Two catalog views still compare by their text.
+  Schema retext = catalog;
+  retext.views[0].definition = " SELECT exposure.id AS visit_id\n   FROM cdb.other;";
+  EXPECT_EQ(compareSchemas(catalog, retext).size(), 1U);
+}
+
 }  // namespace
 }  // namespace felisc::model
