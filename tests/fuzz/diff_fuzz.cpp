@@ -57,6 +57,13 @@ std::string renderAll(const diff::Plan& plan) {
   return out;
 }
 
+/// A statement PostgreSQL refuses inside a transaction block. By its start: the
+/// word may appear anywhere in a comment's text.
+bool isConcurrent(const std::string& sql) {
+  return sql.starts_with("CREATE INDEX CONCURRENTLY ") ||
+         sql.starts_with("CREATE UNIQUE INDEX CONCURRENTLY ") || sql.starts_with("DROP INDEX CONCURRENTLY ");
+}
+
 /// The online script's transaction blocks: paired, and CONCURRENTLY only outside them.
 void checkOnlineScript(const diff::Plan& online) {
   for (diff::Direction direction : {diff::Direction::Up, diff::Direction::Down}) {
@@ -68,7 +75,7 @@ void checkOnlineScript(const diff::Plan& online) {
       } else if (sql == "COMMIT") {
         check(in_block, "COMMIT outside a transaction block", emit::planSql(online, direction));
         in_block = false;
-      } else if (sql.find(" CONCURRENTLY ") != std::string::npos) {
+      } else if (isConcurrent(sql)) {
         check(!in_block, "CONCURRENTLY inside a transaction block", emit::planSql(online, direction));
       }
     }
