@@ -162,7 +162,7 @@ TEST(Verify, FixturePairIsExactAndLeavesNoTrace) {
   EXPECT_EQ(report["result"], "exact");
   EXPECT_EQ(report["schema"], "verify_demo");
   EXPECT_EQ(report["upgrade"]["skipped"], 2);  // the script's BEGIN and COMMIT
-  EXPECT_EQ(report["upgrade"]["run"], 12);  // with SET LOCAL lock_timeout
+  EXPECT_EQ(report["upgrade"]["run"], 12);     // with SET LOCAL lock_timeout
   EXPECT_EQ(report["downgrade"]["run"], 11);
   EXPECT_TRUE(report["upgrade"]["differences"].empty());
   EXPECT_EQ(report["upgrade"]["notes"].size(), 1u);
