@@ -13,10 +13,9 @@
 #include "compiler/cli_alembic.h"
 #include "compiler/cli_commands.h"
 #include "compiler/cli_deployment.h"
+#include "compiler/cli_inputs.h"
 #include "compiler/cli_output.h"
 #include "compiler/schema_source.h"
-#include "compiler/source_file.h"
-#include "diff_engine/backfill_file.h"
 #include "diff_engine/compatibility.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/online.h"
@@ -64,22 +63,6 @@ bool isDuration(const std::string& text) {
 std::string timeoutSetting(const std::string& text) {
   if (text == "off" || std::stod(text) == 0.0) return {};
   return text;
-}
-
-/// Reads `--backfill FILE` (format: diff_engine/backfill_file.h). Reports
-/// problems on `err`; nullopt on failure.
-std::optional<std::map<std::string, std::string>> readBackfills(const std::string& path, std::ostream& err) {
-  if (path.empty()) return std::map<std::string, std::string>{};
-  model::Diagnostics diagnostics;
-  std::optional<std::string> text = compiler::readSourceFile(path, diagnostics);
-  if (!text) {
-    printDiagnostics(diagnostics, "", err);
-    return std::nullopt;
-  }
-  diff::BackfillFile file = diff::parseBackfillFile(*text, path);
-  printDiagnostics(file.diagnostics, *text, err);
-  if (file.diagnostics.hasErrors()) return std::nullopt;
-  return std::move(file.backfills);
 }
 
 /// Loads one side: a database when `conninfo` is set, else a Felis file or REV:PATH.

@@ -22,13 +22,13 @@
 
 #include "compiler/cli.h"
 #include "compiler/cli_commands.h"
+#include "compiler/cli_inputs.h"
 #include "compiler/cli_models.h"
 #include "compiler/cli_output.h"
 #include "compiler/migration_verify.h"
 #include "compiler/pg_connection.h"
 #include "compiler/schema_source.h"
 #include "compiler/source_file.h"
-#include "diff_engine/backfill_file.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
 #include "emitters/plan_sql.h"
@@ -66,17 +66,6 @@ std::optional<std::string> readScript(const std::string& path, std::ostream& err
   std::optional<std::string> text = compiler::readSourceFile(path, diagnostics);
   printDiagnostics(diagnostics, "", err);
   return text;
-}
-
-/// `--backfill FILE` as `felisc diff` reads it.
-std::optional<std::map<std::string, std::string>> readBackfills(const std::string& path, std::ostream& err) {
-  if (path.empty()) return std::map<std::string, std::string>{};
-  std::optional<std::string> text = readScript(path, err);
-  if (!text) return std::nullopt;
-  diff::BackfillFile file = diff::parseBackfillFile(*text, path);
-  printDiagnostics(file.diagnostics, *text, err);
-  if (file.diagnostics.hasErrors()) return std::nullopt;
-  return std::move(file.backfills);
 }
 
 /// The plan from `old_model` (a file, else the start read from the database) to `target`.
