@@ -3,17 +3,11 @@
 #include <algorithm>
 
 #include "diff_engine/type_change.h"
+#include "schema_model/overloaded.h"
 
 namespace felisc::diff {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;

@@ -5,17 +5,11 @@
 #include <unordered_map>
 
 #include "diff_engine/hazards.h"
+#include "schema_model/overloaded.h"
 
 namespace felisc::diff {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 constexpr char kSeparator = '\x1f';
 

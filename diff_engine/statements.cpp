@@ -5,19 +5,13 @@
 #include "diff_engine/planner.h"
 #include "diff_engine/type_change.h"
 #include "diff_engine/view_sql.h"
+#include "schema_model/overloaded.h"
 #include "schema_model/resolve.h"
 #include "schema_model/type_mapping.h"
 
 namespace felisc::diff {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 using model::Column;
 using model::Constraint;

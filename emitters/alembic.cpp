@@ -12,19 +12,13 @@
 
 #include "diff_engine/type_change.h"
 #include "emitters/sha256.h"
+#include "schema_model/overloaded.h"
 #include "schema_model/resolve.h"
 #include "schema_model/type_mapping.h"
 
 namespace felisc::emit {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 /// ConsDB's line length (ruff, pyproject.toml); revision files are exempt from
 /// E501 there, so a long string simply stays long.

@@ -4,17 +4,11 @@
 #include <unordered_map>
 
 #include "diff_engine/compatibility.h"
+#include "schema_model/overloaded.h"
 
 namespace felisc::emit {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 using namespace diff;  // NOLINT: the change record types read better unqualified here
 
