@@ -6,7 +6,7 @@
 /// `exposure` and `ccdexposure` (every base column, `exposure_id` renamed
 /// `visit_id`), grants SELECT on them to its reader roles, and adds a pgsphere
 /// `pgs_region spoly` column beside every `s_region`. A profile (read by
-/// compiler/profile_reader.h) says all that once, for every schema whose name
+/// compiler/felis/profile_reader.h) says all that once, for every schema whose name
 /// matches its patterns.
 ///
 /// The functions here are pure: realize() turns a Felis model into the model of the

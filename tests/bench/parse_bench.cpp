@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 
 namespace {
 
@@ -41,7 +41,7 @@ void readFiles(benchmark::State& state, const std::vector<std::string>& files) {
   for (auto _ : state) {
     failed = 0;
     for (const auto& file : files) {
-      felisc::compiler::ReadResult result = felisc::compiler::readFelisFile(file);
+      felisc::felis::ReadResult result = felisc::felis::readFelisFile(file);
       if (result.schema == nullptr) ++failed;
       benchmark::DoNotOptimize(result);
     }

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <utility>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "diff_engine/change.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/online.h"
@@ -113,9 +113,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace felisc;
   auto [old_text, new_text] = fuzz::splitInput(std::string_view(reinterpret_cast<const char*>(data), size));
   // As `felisc diff` reads: rules only today's felis enforces are warnings.
-  compiler::ReadOptions options = fuzz::fuzzReadOptions(/*strict_felis=*/false, /*all_checks=*/false);
-  compiler::ReadResult old_side = compiler::readFelisText(old_text, "old.yaml", options);
-  compiler::ReadResult new_side = compiler::readFelisText(new_text, "new.yaml", options);
+  felis::ReadOptions options = fuzz::fuzzReadOptions(/*strict_felis=*/false, /*all_checks=*/false);
+  felis::ReadResult old_side = felis::readFelisText(old_text, "old.yaml", options);
+  felis::ReadResult new_side = felis::readFelisText(new_text, "new.yaml", options);
   if (old_side.schema) fuzz::checkSelfDiffEmpty(*old_side.schema);
   if (new_side.schema) fuzz::checkSelfDiffEmpty(*new_side.schema);
   if (!old_side.schema || !new_side.schema) return 0;

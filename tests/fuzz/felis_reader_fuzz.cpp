@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "emitters/felis_yaml.h"
 #include "emitters/model_json.h"
 #include "emitters/postgres_ddl.h"
@@ -46,10 +46,10 @@ void checkEmitters(const model::Schema& schema) {
 
 /// The Felis YAML of `schema` reads back (same options) to felisProjection(schema),
 /// and writing the re-read model gives the same text.
-void checkYamlRoundTrip(const model::Schema& schema, const compiler::ReadOptions& options) {
+void checkYamlRoundTrip(const model::Schema& schema, const felis::ReadOptions& options) {
   model::Diagnostics warnings;
   std::string yaml = emit::felisYaml(schema, warnings);
-  compiler::ReadResult again = compiler::readFelisText(yaml, "roundtrip.yaml", options);
+  felis::ReadResult again = felis::readFelisText(yaml, "roundtrip.yaml", options);
   if (!again.schema) fail("the emitted Felis YAML does not read", renderDiagnostics(again) + "---\n" + yaml);
   std::vector<std::string> differences = model::compareSchemas(emit::felisProjection(schema), *again.schema);
   check(differences.empty(), "the emitted Felis YAML reads to another model than felisProjection",
@@ -66,12 +66,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace felisc;
   std::string_view text(reinterpret_cast<const char*>(data), size);
   for (bool strict : {true, false}) {
-    compiler::ReadOptions options = fuzz::fuzzReadOptions(strict, /*all_checks=*/strict);
-    compiler::ReadResult result = compiler::readFelisText(text, "fuzz.yaml", options);
+    felis::ReadOptions options = fuzz::fuzzReadOptions(strict, /*all_checks=*/strict);
+    felis::ReadResult result = felis::readFelisText(text, "fuzz.yaml", options);
     // Rendering diagnostics is part of reading: it must not crash on any position.
-    (void)compiler::renderDiagnostics(result);
+    (void)felis::renderDiagnostics(result);
     fuzz::check(static_cast<bool>(result.schema) != result.diagnostics.hasErrors(),
-                "a schema is returned exactly when there are no errors", compiler::renderDiagnostics(result));
+                "a schema is returned exactly when there are no errors", felis::renderDiagnostics(result));
     if (!result.schema) continue;
     fuzz::checkResolveIdempotent(*result.schema);
     fuzz::checkEmitters(*result.schema);

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 
 namespace felisc::fuzz {
 
@@ -27,8 +27,8 @@ inline void check(bool condition, std::string_view what, std::string_view detail
 /// Read options for fuzz inputs: `resources` URIs resolve against a fixed
 /// directory of small fixtures, so that a run does not depend on the current
 /// directory and columnRefs are reachable.
-inline compiler::ReadOptions fuzzReadOptions(bool strict_felis, bool all_checks) {
-  compiler::ReadOptions options;
+inline felis::ReadOptions fuzzReadOptions(bool strict_felis, bool all_checks) {
+  felis::ReadOptions options;
   options.strict_felis = strict_felis;
   if (all_checks) options.checks = {true, true, true, true};
   options.base_directory = FELISC_FUZZ_RESOURCES_DIR;

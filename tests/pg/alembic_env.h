@@ -12,7 +12,7 @@
 
 #include "tests/support/run_command.h"
 
-namespace felisc::testing::alembic {
+namespace felisc::testing::alembic_env {
 
 inline constexpr const char* kPython = "/usr/bin/python3";
 
@@ -107,4 +107,4 @@ inline CommandResult run(const std::filesystem::path& dir, std::vector<std::stri
   return runCommand(args, {{"FELISC_ALEMBIC_DSN", dsn}});
 }
 
-}  // namespace felisc::testing::alembic
+}  // namespace felisc::testing::alembic_env

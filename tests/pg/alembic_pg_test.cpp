@@ -23,7 +23,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "compiler/alembic_versions.h"
+#include "emitters/alembic/versions.h"
 #include "emitters/postgres_ddl.h"
 #include "tests/pg/alembic_env.h"
 #include "tests/pg/diff_roundtrip.h"
@@ -37,10 +37,10 @@ namespace {
 namespace fs = std::filesystem;
 
 model::Schema readVersion(const fs::path& file) {
-  compiler::ReadOptions options;
+  felis::ReadOptions options;
   options.strict_felis = false;  // history 02-09 reuse constraint names, as felis allowed then
-  compiler::ReadResult read = compiler::readFelisFile(file.string(), options);
-  EXPECT_TRUE(read.schema) << compiler::renderDiagnostics(read);
+  felis::ReadResult read = felis::readFelisFile(file.string(), options);
+  EXPECT_TRUE(read.schema) << felis::renderDiagnostics(read);
   return read.schema ? *read.schema : model::Schema{};
 }
 
@@ -58,7 +58,7 @@ TEST(AlembicHistory, UpgradeHeadEqualsAFreshCreateAndDowngradeBaseEmptiesTheSche
   TempDir dir;
   ASSERT_FALSE(dir.path().empty());
   const fs::path project = dir.path();
-  alembic::writeProject(project, "cdb_latiss_version");
+  alembic_env::writeProject(project, "cdb_latiss_version");
 
   // One revision per pair that changes what the database holds.
   const fs::path empty = project / "empty.yaml";
@@ -72,8 +72,8 @@ TEST(AlembicHistory, UpgradeHeadEqualsAFreshCreateAndDowngradeBaseEmptiesTheSche
     written += run.exit_code == 1 ? 1 : 0;
     previous = file.string();
   }
-  compiler::AlembicVersions versions = compiler::readAlembicVersions((project / "versions").string());
-  ASSERT_TRUE(versions.ok()) << compiler::renderAlembicDiagnostics(versions);
+  alembic::AlembicVersions versions = alembic::readAlembicVersions((project / "versions").string());
+  ASSERT_TRUE(versions.ok()) << alembic::renderAlembicDiagnostics(versions);
   ASSERT_EQ(versions.files.size(), written);
   EXPECT_GE(written, 20u) << "most pairs of the history change the database";
   ASSERT_TRUE(versions.head);
@@ -85,7 +85,7 @@ TEST(AlembicHistory, UpgradeHeadEqualsAFreshCreateAndDowngradeBaseEmptiesTheSche
   ASSERT_EQ(db.queryValue("SELECT count(*) FROM pg_roles WHERE rolname IN ('usdf', 'oods')"), "2");
   const model::Schema start = diffcheck::readCatalog(db, "cdb_latiss");
 
-  CommandResult up = alembic::run(project, {"upgrade", "head"}, db.conninfo());
+  CommandResult up = alembic_env::run(project, {"upgrade", "head"}, db.conninfo());
   ASSERT_EQ(up.exit_code, 0) << up.output;
   EXPECT_EQ(db.queryValue("SELECT version_num FROM cdb.cdb_latiss_version"), *versions.head);
 
@@ -99,7 +99,7 @@ TEST(AlembicHistory, UpgradeHeadEqualsAFreshCreateAndDowngradeBaseEmptiesTheSche
                      "alembic upgrade head vs fresh create");
 
   // The same revisions as one offline script (`alembic upgrade head --sql`).
-  CommandResult offline = alembic::run(project, {"upgrade", "head", "--sql"}, "");
+  CommandResult offline = alembic_env::run(project, {"upgrade", "head", "--sql"}, "");
   ASSERT_EQ(offline.exit_code, 0) << offline.output;
   ScratchDatabase scripted({.pg_sphere = true});
   ASSERT_TRUE(scripted.ok());
@@ -108,7 +108,7 @@ TEST(AlembicHistory, UpgradeHeadEqualsAFreshCreateAndDowngradeBaseEmptiesTheSche
   expectSameCatalogs(reference, diffcheck::readCatalog(scripted, "cdb_latiss"),
                      "alembic upgrade head --sql vs fresh create");
 
-  CommandResult down = alembic::run(project, {"downgrade", "base"}, db.conninfo());
+  CommandResult down = alembic_env::run(project, {"downgrade", "base"}, db.conninfo());
   ASSERT_EQ(down.exit_code, 0) << down.output;
   const model::Schema end = diffcheck::readCatalog(db, "cdb_latiss");
   EXPECT_TRUE(end.tables.empty());
@@ -143,7 +143,7 @@ TEST(AlembicHistory, WithTheConsdbProfileUpgradeHeadEqualsAFreshCreateProfile) {
   TempDir dir;
   ASSERT_FALSE(dir.path().empty());
   const fs::path project = dir.path();
-  alembic::writeProject(project, "cdb_latiss_version");
+  alembic_env::writeProject(project, "cdb_latiss_version");
 
   const fs::path empty = project / "empty.yaml";
   std::ofstream(empty) << "---\nname: cdb_latiss\ntables: []\n";
@@ -164,8 +164,8 @@ TEST(AlembicHistory, WithTheConsdbProfileUpgradeHeadEqualsAFreshCreateProfile) {
     }
     previous = file.string();
   }
-  compiler::AlembicVersions versions = compiler::readAlembicVersions((project / "versions").string());
-  ASSERT_TRUE(versions.ok()) << compiler::renderAlembicDiagnostics(versions);
+  alembic::AlembicVersions versions = alembic::readAlembicVersions((project / "versions").string());
+  ASSERT_TRUE(versions.ok()) << alembic::renderAlembicDiagnostics(versions);
   ASSERT_EQ(versions.files.size(), written);
   ASSERT_TRUE(versions.head);
   // 01 has neither visit1 nor ccdvisit1; 03 brings both, and its revision creates the views.
@@ -179,7 +179,7 @@ TEST(AlembicHistory, WithTheConsdbProfileUpgradeHeadEqualsAFreshCreateProfile) {
   ASSERT_TRUE(db.exec("CREATE SCHEMA cdb; CREATE SCHEMA cdb_latiss"));
   const model::Schema start = diffcheck::readCatalog(db, "cdb_latiss");
 
-  CommandResult up = alembic::run(project, {"upgrade", "head"}, db.conninfo());
+  CommandResult up = alembic_env::run(project, {"upgrade", "head"}, db.conninfo());
   ASSERT_EQ(up.exit_code, 0) << up.output;
   EXPECT_EQ(db.queryValue("SELECT version_num FROM cdb.cdb_latiss_version"), *versions.head);
 
@@ -199,7 +199,7 @@ TEST(AlembicHistory, WithTheConsdbProfileUpgradeHeadEqualsAFreshCreateProfile) {
   EXPECT_EQ(viewList(upgraded), "ccdvisit1, visit1");
 
   // The offline script of the same revisions gives the same.
-  CommandResult offline = alembic::run(project, {"upgrade", "head", "--sql"}, "");
+  CommandResult offline = alembic_env::run(project, {"upgrade", "head", "--sql"}, "");
   ASSERT_EQ(offline.exit_code, 0) << offline.output;
   ScratchDatabase scripted({.pg_sphere = true});
   ASSERT_TRUE(scripted.ok());
@@ -209,7 +209,7 @@ TEST(AlembicHistory, WithTheConsdbProfileUpgradeHeadEqualsAFreshCreateProfile) {
   expectSameCatalogs(reference, scripted_catalog, "alembic upgrade head --sql vs fresh create --profile");
   EXPECT_EQ(viewList(scripted_catalog), "ccdvisit1, visit1");
 
-  CommandResult down = alembic::run(project, {"downgrade", "base"}, db.conninfo());
+  CommandResult down = alembic_env::run(project, {"downgrade", "base"}, db.conninfo());
   ASSERT_EQ(down.exit_code, 0) << down.output;
   const model::Schema end = diffcheck::readCatalog(db, "cdb_latiss");
   EXPECT_TRUE(end.tables.empty());
@@ -267,9 +267,9 @@ std::string inSchema(std::string sql, const std::string& schema) {
 std::map<std::string, std::string> runJobs(const fs::path& dir, const nlohmann::json& jobs) {
   const fs::path driver = dir / "driver.py";
   const fs::path list = dir / "jobs.json";
-  std::ofstream(driver) << alembic::kBatchDriver;
+  std::ofstream(driver) << alembic_env::kBatchDriver;
   std::ofstream(list) << jobs.dump();
-  CommandResult result = runCommand({alembic::kPython, driver.string(), list.string()});
+  CommandResult result = runCommand({alembic_env::kPython, driver.string(), list.string()});
   EXPECT_EQ(result.exit_code, 0) << result.output;
   std::map<std::string, std::string> by_job;
   std::string current;
@@ -313,8 +313,8 @@ TEST(AlembicFixtures, EveryCaseUpgradesAndDowngradesOnlineAndOffline) {
       for (auto at = sql.find(fixture_schema); at != std::string::npos; at = sql.find(fixture_schema, at + 1))
         sql.replace(at, fixture_schema.size(), run.schema() + ".");
     run.project = fs::path(dir.path()) / name;
-    alembic::writeProject(run.project, "v_" + name);
-    emit::AlembicRevision revision = caseRevision(run.diff_case);
+    alembic_env::writeProject(run.project, "v_" + name);
+    alembic::AlembicRevision revision = caseRevision(run.diff_case);
     std::ofstream(run.project / "versions" / revision.file_name) << revision.text;
     ASSERT_TRUE(db.exec(emit::createSchemaSql(run.diff_case.new_schema, {.schema_name = run.refNew()})));
     if (!run.absent) {
@@ -332,7 +332,7 @@ TEST(AlembicFixtures, EveryCaseUpgradesAndDowngradesOnlineAndOffline) {
     CaseRun run;
     run.name = "catalog";
     run.project = fs::path(dir.path()) / run.name;
-    alembic::writeProject(run.project, "v_catalog");
+    alembic_env::writeProject(run.project, "v_catalog");
     ASSERT_TRUE(db.exec(inSchema(kCatalogOld, run.refOld()) + inSchema(kCatalogOld, run.schema()) +
                         inSchema(kCatalogNew, run.refNew())));
     run.old_catalog = diffcheck::readCatalog(db, run.refOld());
@@ -340,7 +340,7 @@ TEST(AlembicFixtures, EveryCaseUpgradesAndDowngradesOnlineAndOffline) {
     run.diff_case.old_schema = diffcheck::catalogAs(db, run.refOld(), run.schema());
     run.diff_case.new_schema = diffcheck::catalogAs(db, run.refNew(), run.schema());
     run.diff_case.ok = true;
-    emit::AlembicRevision revision = caseRevision(run.diff_case);
+    alembic::AlembicRevision revision = caseRevision(run.diff_case);
     EXPECT_NE(revision.text.find("postgresql_using=\"hash\""), std::string::npos) << revision.text;
     EXPECT_NE(revision.text.find("postgresql_where=sa.text("), std::string::npos) << revision.text;
     EXPECT_NE(revision.text.find("initially=\"DEFERRED\""), std::string::npos) << revision.text;

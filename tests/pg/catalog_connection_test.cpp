@@ -13,9 +13,9 @@
 #include <sstream>
 #include <string>
 
-#include "compiler/catalog_reader.h"
-#include "compiler/cli.h"
-#include "compiler/pg_connection.h"
+#include "compiler/catalog/connection.h"
+#include "compiler/catalog/reader.h"
+#include "compiler/cli/cli.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/pg_test_server.h"
 

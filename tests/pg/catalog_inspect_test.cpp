@@ -7,9 +7,9 @@
 #include <sstream>
 #include <string>
 
-#include "compiler/catalog_reader.h"
-#include "compiler/cli.h"
-#include "compiler/felis_reader.h"
+#include "compiler/catalog/reader.h"
+#include "compiler/cli/cli.h"
+#include "compiler/felis/reader.h"
 #include "emitters/postgres_ddl.h"
 #include "schema_model/compare.h"
 #include "tests/support/cli_runner.h"
@@ -91,9 +91,9 @@ TEST(CatalogInspect, HandMadeSchemaComesBackIdentical) {
       testing::runFelisc({"inspect", db.conninfo(), "--schema", "consdb", "--format", "yaml"});
   ASSERT_EQ(inspect.exit_code, cli::kExitOk) << inspect.err;
   EXPECT_EQ(inspect.err, "");  // nothing lost
-  compiler::ReadResult file = compiler::readFelisText(inspect.out, "consdb.yaml");
-  ASSERT_TRUE(file.schema) << compiler::renderDiagnostics(file) << inspect.out;
-  EXPECT_EQ(file.diagnostics.errorCount(), 0u) << compiler::renderDiagnostics(file);
+  felis::ReadResult file = felis::readFelisText(inspect.out, "consdb.yaml");
+  ASSERT_TRUE(file.schema) << felis::renderDiagnostics(file) << inspect.out;
+  EXPECT_EQ(file.diagnostics.errorCount(), 0u) << felis::renderDiagnostics(file);
   EXPECT_TRUE(model::compareSchemas(original, *file.schema).empty())
       << joinLines(model::compareSchemas(original, *file.schema));
 
@@ -133,8 +133,8 @@ TEST(CatalogInspect, WhatFelisCannotSayIsNamed) {
                          prefix + "table t: grants: expected (SELECT to usdf), got () [FEL507]\n" + prefix +
                          "view v: Felis has no views [FEL507]\n");
   // The file is still valid Felis.
-  compiler::ReadResult file = compiler::readFelisText(run.out, "odd.yaml");
-  EXPECT_TRUE(file.schema) << compiler::renderDiagnostics(file);
+  felis::ReadResult file = felis::readFelisText(run.out, "odd.yaml");
+  EXPECT_TRUE(file.schema) << felis::renderDiagnostics(file);
 }
 
 TEST(CatalogInspect, JsonIsTheModel) {

@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "compiler/catalog_queries.h"
-#include "compiler/catalog_reader.h"
-#include "compiler/pg_connection.h"
+#include "compiler/catalog/connection.h"
+#include "compiler/catalog/queries.h"
+#include "compiler/catalog/reader.h"
 #include "tests/support/pg_test_server.h"
 
 namespace felisc::testing {
@@ -275,8 +275,8 @@ TEST(CatalogReader, FixedNumberOfQueriesWhateverTheTableCount) {
   ASSERT_TRUE(db.exec(many));
 
   auto count = [&](const std::string& schema, std::size_t expected_tables) {
-    pg::Error error;
-    auto connection = pg::Connection::open(db.conninfo(), error);
+    catalog::Error error;
+    auto connection = catalog::Connection::open(db.conninfo(), error);
     EXPECT_TRUE(connection) << error.message;
     if (!connection) return std::size_t{0};
     connection->resetQueryCount();
@@ -295,8 +295,8 @@ TEST(CatalogReader, FixedNumberOfQueriesWhateverTheTableCount) {
 TEST(CatalogReader, ReadsOneSnapshotReadOnly) {
   ScratchDatabase db;
   ASSERT_TRUE(db.exec("CREATE SCHEMA cat; CREATE TABLE cat.t (x int)"));
-  pg::Error error;
-  auto connection = pg::Connection::open(db.conninfo(), error);
+  catalog::Error error;
+  auto connection = catalog::Connection::open(db.conninfo(), error);
   ASSERT_TRUE(connection) << error.message;
   ASSERT_TRUE(connection->exec(catalog::sql::kBeginSnapshot, error)) << error.message;
   auto rows = connection->exec(

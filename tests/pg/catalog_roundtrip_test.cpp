@@ -12,9 +12,9 @@
 #include <sstream>
 #include <string>
 
-#include "compiler/catalog_reader.h"
-#include "compiler/cli.h"
-#include "compiler/felis_reader.h"
+#include "compiler/catalog/reader.h"
+#include "compiler/cli/cli.h"
+#include "compiler/felis/reader.h"
 #include "emitters/felis_yaml.h"
 #include "emitters/postgres_ddl.h"
 #include "schema_model/compare.h"
@@ -35,8 +35,8 @@ std::vector<fs::path> corpusFiles() {
 
 /// history/cdb_latiss 02-09 reuse constraint names across tables, which only
 /// today's felis rejects: they are read as `create` and `diff` read them.
-compiler::ReadOptions readOptionsFor(const fs::path& file) {
-  compiler::ReadOptions options;
+felis::ReadOptions readOptionsFor(const fs::path& file) {
+  felis::ReadOptions options;
   const std::string name = file.filename().string();
   if (file.parent_path().filename() == "cdb_latiss" && name >= "02" && name < "10")
     options.strict_felis = false;
@@ -80,9 +80,9 @@ class CatalogRoundTrip : public ::testing::TestWithParam<fs::path> {};
 
 TEST_P(CatalogRoundTrip, FileToDatabaseToFileToDatabase) {
   const fs::path file = GetParam();
-  const compiler::ReadOptions options = readOptionsFor(file);
-  compiler::ReadResult read = compiler::readFelisFile(file.string(), options);
-  ASSERT_TRUE(read.schema) << compiler::renderDiagnostics(read);
+  const felis::ReadOptions options = readOptionsFor(file);
+  felis::ReadResult read = felis::readFelisFile(file.string(), options);
+  ASSERT_TRUE(read.schema) << felis::renderDiagnostics(read);
   const model::Schema& from_file = *read.schema;
 
   ScratchDatabase db({.pg_sphere = true});
@@ -103,9 +103,9 @@ TEST_P(CatalogRoundTrip, FileToDatabaseToFileToDatabase) {
   for (std::string line; std::getline(warning_lines, line);)
     if (options.strict_felis || line.find("the name is used on") == std::string::npos)
       ADD_FAILURE() << file.filename() << ": " << line;
-  compiler::ReadResult reread = compiler::readFelisText(yaml, "inspect.yaml", options);
-  ASSERT_TRUE(reread.schema) << compiler::renderDiagnostics(reread) << yaml.substr(0, 2000);
-  EXPECT_EQ(reread.diagnostics.errorCount(), 0u) << compiler::renderDiagnostics(reread);
+  felis::ReadResult reread = felis::readFelisText(yaml, "inspect.yaml", options);
+  ASSERT_TRUE(reread.schema) << felis::renderDiagnostics(reread) << yaml.substr(0, 2000);
+  EXPECT_EQ(reread.diagnostics.errorCount(), 0u) << felis::renderDiagnostics(reread);
   // ... that says what the database holds ...
   EXPECT_TRUE(model::compareSchemas(from_database, *reread.schema).empty())
       << joinLines(model::compareSchemas(from_database, *reread.schema));

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "emitters/postgres_ddl.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/pg_test_server.h"
@@ -18,8 +18,8 @@ std::string demo(const std::string& name) { return (testing::fixturesDir() / "de
 TEST(CliDiffDatabase, LiveOldSideMigratesToTheFileAndThenMatchesIt) {
   testing::ScratchDatabase db;
   ASSERT_TRUE(db.ok());
-  compiler::ReadResult old_schema = compiler::readFelisFile(demo("old.yaml"));
-  ASSERT_TRUE(old_schema.schema) << compiler::renderDiagnostics(old_schema);
+  felis::ReadResult old_schema = felis::readFelisFile(demo("old.yaml"));
+  ASSERT_TRUE(old_schema.schema) << felis::renderDiagnostics(old_schema);
   ASSERT_TRUE(db.exec(emit::createSchemaSql(*old_schema.schema)));
 
   testing::CliRun upgrade = testing::runFelisc({"diff", "--old-db", db.conninfo(), demo("new.yaml")});

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/felis_reader.h"
-#include "compiler/profile_reader.h"
+#include "compiler/felis/profile_reader.h"
+#include "compiler/felis/reader.h"
 #include "emitters/profile_ddl.h"
 #include "schema_model/profile.h"
 #include "tests/pg/diff_roundtrip.h"
@@ -25,19 +25,19 @@ namespace fs = std::filesystem;
 constexpr const char* kSchema = "cdb_latiss";
 
 model::Profile consdbProfile() {
-  compiler::ProfileReadResult read =
-      compiler::readProfileFile((fixturesDir() / "profiles" / "consdb.yaml").string());
-  EXPECT_TRUE(read.profile) << compiler::renderProfileDiagnostics(read);
+  felis::ProfileReadResult read =
+      felis::readProfileFile((fixturesDir() / "profiles" / "consdb.yaml").string());
+  EXPECT_TRUE(read.profile) << felis::renderProfileDiagnostics(read);
   return read.profile.value_or(model::Profile{});
 }
 
 /// A history version as ConsDB deploys it.
 model::Schema deployed(const fs::path& file, const model::Profile& profile) {
-  compiler::ReadOptions options;
+  felis::ReadOptions options;
   const std::string name = file.filename().string();
   if (name >= "02" && name < "10") options.strict_felis = false;  // felis of today rejects 02-09
-  compiler::ReadResult read = compiler::readFelisFile(file.string(), options);
-  EXPECT_TRUE(read.schema) << compiler::renderDiagnostics(read);
+  felis::ReadResult read = felis::readFelisFile(file.string(), options);
+  EXPECT_TRUE(read.schema) << felis::renderDiagnostics(read);
   if (!read.schema) return {};
   model::Diagnostics diagnostics;
   model::Schema realized = model::realize(*read.schema, profile, diagnostics);

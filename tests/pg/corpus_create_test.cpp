@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "emitters/postgres_ddl.h"
 #include "schema_model/resolve.h"
 #include "tests/support/pg_test_server.h"
@@ -114,9 +114,9 @@ ObjectCounts countsInDatabase(testing::ScratchDatabase& db, const std::string& s
 /// database and compares the counts.
 void expectCreateLoadsWithSameCounts(const std::filesystem::path& file) {
   SCOPED_TRACE(file.string());
-  compiler::ReadOptions options;
+  felis::ReadOptions options;
   options.strict_felis = false;
-  compiler::ReadResult result = compiler::readFelisFile(file.string(), options);
+  felis::ReadResult result = felis::readFelisFile(file.string(), options);
   ASSERT_TRUE(result.schema) << "cannot read " << file;
   const model::Schema& schema = *result.schema;
 

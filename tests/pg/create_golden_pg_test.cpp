@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "emitters/postgres_ddl.h"
 #include "schema_model/resolve.h"
 #include "schema_model/type_mapping.h"
@@ -36,7 +36,7 @@ std::vector<std::string> goldenCases() {
 }
 
 /// The diagnostics of a read, for failure messages.
-std::string diagnosticsOf(const compiler::ReadResult& result) {
+std::string diagnosticsOf(const felis::ReadResult& result) {
   std::string text;
   for (const auto& diagnostic : result.diagnostics.all())
     text += model::renderDiagnostic(diagnostic, result.source_text);
@@ -140,8 +140,7 @@ class CreateGoldenPg : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CreateGoldenPg, LoadsAndTheCatalogHoldsTheResolvedModel) {
   const std::string sql = testing::readFile(createFixturesDir() / (GetParam() + ".sql"));
-  compiler::ReadResult result =
-      compiler::readFelisFile((createFixturesDir() / (GetParam() + ".yaml")).string());
+  felis::ReadResult result = felis::readFelisFile((createFixturesDir() / (GetParam() + ".yaml")).string());
   ASSERT_NE(result.schema, nullptr) << diagnosticsOf(result);
   const model::Schema& schema = *result.schema;
   ScratchDatabase db({.pg_sphere = sql.find("spoly") != std::string::npos});
@@ -160,7 +159,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, CreateGoldenPg, ::testing::ValuesIn(goldenCas
 
 /// The same script with --schema: the whole schema moves, foreign keys included.
 TEST(CreateGoldenPgOptions, SchemaNameOverrideLoads) {
-  compiler::ReadResult result = compiler::readFelisFile((createFixturesDir() / "constraints.yaml").string());
+  felis::ReadResult result = felis::readFelisFile((createFixturesDir() / "constraints.yaml").string());
   ASSERT_NE(result.schema, nullptr) << diagnosticsOf(result);
   emit::CreateOptions options;
   options.schema_name = "Moved Here";
@@ -189,9 +188,9 @@ TEST(CreateCorpusPg, EveryRealFileLoadsAndTheCatalogHoldsTheResolvedModel) {
   int n = 0;
   for (const auto& file : files) {
     SCOPED_TRACE(file.string());
-    compiler::ReadOptions read_options;
+    felis::ReadOptions read_options;
     read_options.strict_felis = false;
-    compiler::ReadResult result = compiler::readFelisFile(file.string(), read_options);
+    felis::ReadResult result = felis::readFelisFile(file.string(), read_options);
     ASSERT_NE(result.schema, nullptr) << diagnosticsOf(result);
     emit::CreateOptions options;
     options.schema_name = "corpus_" + std::to_string(++n) + "_" + file.stem().string().substr(0, 40);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "tests/pg/diff_roundtrip.h"
 #include "tests/support/test_paths.h"
 
@@ -22,11 +22,11 @@ std::vector<fs::path> history() { return yamlFilesIn(sdmSchemasDir() / "history"
 /// history/cdb_latiss 02-09 reuse constraint names across tables, which only
 /// today's felis rejects.
 model::Schema readVersion(const fs::path& file) {
-  compiler::ReadOptions options;
+  felis::ReadOptions options;
   const std::string name = file.filename().string();
   if (name >= "02" && name < "10") options.strict_felis = false;
-  compiler::ReadResult read = compiler::readFelisFile(file.string(), options);
-  EXPECT_TRUE(read.schema) << compiler::renderDiagnostics(read);
+  felis::ReadResult read = felis::readFelisFile(file.string(), options);
+  EXPECT_TRUE(read.schema) << felis::renderDiagnostics(read);
   return read.schema ? *read.schema : model::Schema{};
 }
 

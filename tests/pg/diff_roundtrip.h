@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/catalog_reader.h"
+#include "compiler/catalog/reader.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/online.h"
 #include "diff_engine/planner.h"

@@ -14,7 +14,7 @@
 #include <map>
 #include <set>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "diff_engine/hazards.h"
 #include "diff_engine/type_change.h"
 #include "tests/pg/diff_roundtrip.h"
@@ -143,9 +143,9 @@ TEST(LockHazardsHistoryPg, TheLocksClaimedAreTheLocksHeldForEveryRealPair) {
   ScratchDatabase db({.pg_sphere = true});
   ASSERT_TRUE(db.ok());
   auto read = [](const std::filesystem::path& path) {
-    compiler::ReadOptions options;
+    felis::ReadOptions options;
     options.strict_felis = false;
-    compiler::ReadResult result = compiler::readFelisFile(path.string(), options);
+    felis::ReadResult result = felis::readFelisFile(path.string(), options);
     EXPECT_TRUE(result.schema != nullptr) << path;
     return result.schema ? *result.schema : model::Schema{};
   };

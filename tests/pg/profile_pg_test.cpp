@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "compiler/catalog_reader.h"
-#include "compiler/catalog_roles.h"
-#include "compiler/felis_reader.h"
-#include "compiler/profile_reader.h"
+#include "compiler/catalog/reader.h"
+#include "compiler/catalog/roles.h"
+#include "compiler/felis/profile_reader.h"
+#include "compiler/felis/reader.h"
 #include "schema_model/compare.h"
 #include "schema_model/profile.h"
 #include "tests/support/cli_runner.h"
@@ -37,15 +37,15 @@ namespace fs = std::filesystem;
 std::string consdbProfilePath() { return (fixturesDir() / "profiles" / "consdb.yaml").string(); }
 
 model::Profile consdbProfile() {
-  compiler::ProfileReadResult result = compiler::readProfileFile(consdbProfilePath());
-  EXPECT_TRUE(result.profile) << compiler::renderProfileDiagnostics(result);
+  felis::ProfileReadResult result = felis::readProfileFile(consdbProfilePath());
+  EXPECT_TRUE(result.profile) << felis::renderProfileDiagnostics(result);
   return result.profile.value_or(model::Profile{});
 }
 
 /// history/cdb_latiss 02-09 reuse constraint names across tables, which only
 /// today's felis rejects: they are read as `create` reads them.
-compiler::ReadOptions readOptionsFor(const fs::path& file) {
-  compiler::ReadOptions options;
+felis::ReadOptions readOptionsFor(const fs::path& file) {
+  felis::ReadOptions options;
   const std::string name = file.filename().string();
   if (name >= "02" && name < "10") options.strict_felis = false;
   return options;
@@ -91,9 +91,9 @@ class ProfileHistory : public ::testing::TestWithParam<fs::path> {};
 
 TEST_P(ProfileHistory, CreateApplyReadBackInspect) {
   const fs::path file = GetParam();
-  const compiler::ReadOptions options = readOptionsFor(file);
-  compiler::ReadResult read = compiler::readFelisFile(file.string(), options);
-  ASSERT_TRUE(read.schema) << compiler::renderDiagnostics(read);
+  const felis::ReadOptions options = readOptionsFor(file);
+  felis::ReadResult read = felis::readFelisFile(file.string(), options);
+  ASSERT_TRUE(read.schema) << felis::renderDiagnostics(read);
   const model::Profile profile = consdbProfile();
   model::Diagnostics realize_diagnostics;
   const model::Schema realized = model::realize(*read.schema, profile, realize_diagnostics);
@@ -138,9 +138,9 @@ TEST_P(ProfileHistory, CreateApplyReadBackInspect) {
   for (std::string line; std::getline(warning_lines, line);)
     if (options.strict_felis || line.find("the name is used on") == std::string::npos)
       ADD_FAILURE() << file.filename() << ": " << line;
-  compiler::ReadResult reread = compiler::readFelisText(inspect.out, "inspect.yaml", options);
-  ASSERT_TRUE(reread.schema) << compiler::renderDiagnostics(reread);
-  EXPECT_EQ(reread.diagnostics.errorCount(), 0u) << compiler::renderDiagnostics(reread);
+  felis::ReadResult reread = felis::readFelisText(inspect.out, "inspect.yaml", options);
+  ASSERT_TRUE(reread.schema) << felis::renderDiagnostics(reread);
+  EXPECT_EQ(reread.diagnostics.errorCount(), 0u) << felis::renderDiagnostics(reread);
   const model::Diagnostics checks = model::checkViewTables(*reread.schema, profile);
   EXPECT_FALSE(checks.hasErrors()) << renderAll(checks);
   for (const model::View& view : realized.views)
@@ -204,7 +204,7 @@ TEST(ProfileOnPostgres, CheckDeploymentReportsDrift) {
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE(db.exec(create.out));
 
-  compiler::ReadResult read = compiler::readFelisFile(schema_file);
+  felis::ReadResult read = felis::readFelisFile(schema_file);
   ASSERT_TRUE(read.schema);
   model::Profile profile = consdbProfile();
   model::Diagnostics ignored;

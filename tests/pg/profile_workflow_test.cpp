@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/alembic_versions.h"
+#include "emitters/alembic/versions.h"
 #include "tests/pg/alembic_env.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/pg_test_server.h"
@@ -121,17 +121,17 @@ TEST(VerifyProfile, RealAlembicOfflineScriptsOfAFeliscRevision) {
   TempDir dir;
   ASSERT_FALSE(dir.path().empty());
   const fs::path project = fs::path(dir.path()) / "demo";
-  alembic::writeProject(project, "cdb_demo_version");
+  alembic_env::writeProject(project, "cdb_demo_version");
   CliRun revision = runFelisc({"diff", base(), withExpTime(), "--profile", profile(), "--format", "alembic",
                                "--alembic-dir", project.string(), "--create-date", "2024-01-01 00:00:00"});
   ASSERT_EQ(revision.exit_code, 1) << revision.err;
-  compiler::AlembicVersions versions = compiler::readAlembicVersions((project / "versions").string());
-  ASSERT_TRUE(versions.ok() && versions.head) << compiler::renderAlembicDiagnostics(versions);
+  alembic::AlembicVersions versions = alembic::readAlembicVersions((project / "versions").string());
+  ASSERT_TRUE(versions.ok() && versions.head) << alembic::renderAlembicDiagnostics(versions);
 
   // Alembic's offline SQL, both directions, as a ConsDB maintainer would review it.
-  CommandResult up = alembic::run(project, {"upgrade", "head", "--sql"}, "");
+  CommandResult up = alembic_env::run(project, {"upgrade", "head", "--sql"}, "");
   ASSERT_EQ(up.exit_code, 0) << up.output;
-  CommandResult down = alembic::run(project, {"downgrade", *versions.head + ":base", "--sql"}, "");
+  CommandResult down = alembic_env::run(project, {"downgrade", *versions.head + ":base", "--sql"}, "");
   ASSERT_EQ(down.exit_code, 0) << down.output;
   ASSERT_NE(up.output.find("CREATE VIEW cdb_demo.visit1 AS"), std::string::npos) << up.output;
   ASSERT_NE(down.output.find("GRANT SELECT ON cdb_demo.visit1 TO oods"), std::string::npos) << down.output;

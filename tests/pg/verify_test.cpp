@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "compiler/catalog_reader.h"
-#include "compiler/felis_reader.h"
-#include "compiler/pg_connection.h"
-#include "compiler/sql_script.h"
+#include "compiler/catalog/connection.h"
+#include "compiler/catalog/reader.h"
+#include "compiler/felis/reader.h"
+#include "compiler/verify/sql_script.h"
 #include "emitters/postgres_ddl.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/pg_test_server.h"
@@ -84,10 +84,10 @@ class ScratchDir {
 };
 
 model::Schema readFelis(const std::string& path) {
-  compiler::ReadOptions options;
+  felis::ReadOptions options;
   options.strict_felis = false;
-  compiler::ReadResult read = compiler::readFelisFile(path, options);
-  EXPECT_TRUE(read.schema) << compiler::renderDiagnostics(read);
+  felis::ReadResult read = felis::readFelisFile(path, options);
+  EXPECT_TRUE(read.schema) << felis::renderDiagnostics(read);
   return read.schema ? *read.schema : model::Schema{};
 }
 
@@ -288,7 +288,7 @@ TEST(Verify, FailingStatementIsReportedAndNothingPersists) {
   std::string text = readText(dir.file("up.sql"));
   text.insert(text.find("-- add column visit.seeing"), bad);
   std::string up = dir.write("up_bad.sql", text);
-  sql::Script split = sql::splitScript(text, up);
+  verify::Script split = verify::splitScript(text, up);
   std::size_t index = 0;
   for (std::size_t i = 0; i < split.statements.size(); ++i)
     if (split.statements[i].text + ";\n" == bad) index = i + 1;
@@ -537,8 +537,8 @@ TEST(Drift, ColumnOrderIsANoteNotDrift) {
 TEST(CatalogReaderInTransaction, SeesUncommittedDdlWithTheSameQueryCount) {
   ScratchDatabase db;
   ASSERT_TRUE(db.ok());
-  pg::Error error;
-  std::optional<pg::Connection> connection = pg::Connection::open(db.conninfo(), error);
+  catalog::Error error;
+  std::optional<catalog::Connection> connection = catalog::Connection::open(db.conninfo(), error);
   ASSERT_TRUE(connection) << error.message;
   ASSERT_TRUE(connection->exec("BEGIN", error)) << error.message;
   ASSERT_TRUE(connection->exec("CREATE SCHEMA s", error)) << error.message;

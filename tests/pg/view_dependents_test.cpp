@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "compiler/catalog_reader.h"
-#include "compiler/felis_reader.h"
+#include "compiler/catalog/reader.h"
+#include "compiler/felis/reader.h"
 #include "emitters/postgres_ddl.h"
 #include "schema_model/compare.h"
 #include "tests/support/cli_runner.h"
@@ -36,8 +36,8 @@ class ViewDependents : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(db_.ok());
-    compiler::ReadResult old_schema = compiler::readFelisFile(fixture("shop_old.yaml"));
-    ASSERT_TRUE(old_schema.schema) << compiler::renderDiagnostics(old_schema);
+    felis::ReadResult old_schema = felis::readFelisFile(fixture("shop_old.yaml"));
+    ASSERT_TRUE(old_schema.schema) << felis::renderDiagnostics(old_schema);
     ASSERT_TRUE(db_.exec(emit::createSchemaSql(*old_schema.schema)));
     ASSERT_TRUE(db_.exec(kHandWrittenViews));
     ASSERT_TRUE(db_.exec("INSERT INTO shop.item VALUES (1, 50, 'a'), (2, 500, 'b')"));

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "compiler/catalog_reader.h"
+#include "compiler/catalog/reader.h"
 #include "schema_model/compare.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/pg_test_server.h"

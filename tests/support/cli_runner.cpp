@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "compiler/cli.h"
+#include "compiler/cli/cli.h"
 
 namespace felisc::testing {
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <set>
 
-#include "compiler/alembic_versions.h"
+#include "emitters/alembic/versions.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/run_command.h"
 #include "tests/support/test_paths.h"
@@ -32,11 +32,11 @@ std::vector<fs::path> pyFiles(const fs::path& directory) {
   return files;
 }
 
-compiler::AlembicRevisionFile parsed(const fs::path& file) {
+alembic::AlembicRevisionFile parsed(const fs::path& file) {
   model::Diagnostics diagnostics;
-  auto revision = compiler::parseAlembicRevisionFile(readFile(file), file.string(), diagnostics);
+  auto revision = alembic::parseAlembicRevisionFile(readFile(file), file.string(), diagnostics);
   EXPECT_TRUE(revision) << file;
-  return revision.value_or(compiler::AlembicRevisionFile{});
+  return revision.value_or(alembic::AlembicRevisionFile{});
 }
 
 std::string trimmed(std::string text) {
@@ -93,8 +93,8 @@ TEST(DiffAlembicCli, WritesIntoVersionsPrintsThePathAndChains) {
   EXPECT_EQ(parsed(second_path).down_revisions, std::vector<std::string>{parsed(first_path).revision});
   EXPECT_EQ(pyFiles(fs::path(dir.path()) / "versions").size(), 2u);
 
-  compiler::AlembicVersions versions =
-      compiler::readAlembicVersions((fs::path(dir.path()) / "versions").string());
+  alembic::AlembicVersions versions =
+      alembic::readAlembicVersions((fs::path(dir.path()) / "versions").string());
   EXPECT_TRUE(versions.ok());
   EXPECT_EQ(versions.head, parsed(second_path).revision);
 }
@@ -254,12 +254,12 @@ TEST_F(MigrateRepo, WritesOneRevisionPerChangedSchemaAndSkipsTheOthers) {
   CliRun again = migrate({"--allow-data-loss", "-m", "second batch"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   for (const char* name : {"alpha", "beta"}) {
-    compiler::AlembicVersions read = compiler::readAlembicVersions(versions(name).string());
-    ASSERT_TRUE(read.ok()) << compiler::renderAlembicDiagnostics(read);
+    alembic::AlembicVersions read = alembic::readAlembicVersions(versions(name).string());
+    ASSERT_TRUE(read.ok()) << alembic::renderAlembicDiagnostics(read);
     ASSERT_EQ(read.files.size(), 2u) << name;
     const auto& second = read.fileOf(*read.head);
     EXPECT_TRUE(second.ends_with("_second_batch.py")) << second;
-    const compiler::AlembicRevisionFile& first =
+    const alembic::AlembicRevisionFile& first =
         read.files[0].revision == *read.head ? read.files[1] : read.files[0];
     EXPECT_EQ(parsed(second).down_revisions, std::vector<std::string>{first.revision}) << name;
     EXPECT_TRUE(first.down_revisions.empty());

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "emitters/alembic.h"
+#include "emitters/alembic/revision.h"
 #include "tests/unit/diff_golden.h"
 
 namespace felisc::testing {
@@ -40,14 +40,14 @@ inline diff::Plan casePlan(const DiffCase& diff_case) {
 
 /// The revision of a case: its default message, the golden date, a first
 /// revision unless `down_revision` is given.
-inline emit::AlembicRevision caseRevision(const DiffCase& diff_case,
-                                          std::optional<std::string> down_revision = std::nullopt) {
-  emit::AlembicOptions options;
-  options.message = emit::defaultRevisionMessage(diff_case.old_schema, diff_case.new_schema,
-                                                 diff_case.diff_options.old_schema_absent);
+inline alembic::AlembicRevision caseRevision(const DiffCase& diff_case,
+                                             std::optional<std::string> down_revision = std::nullopt) {
+  alembic::AlembicOptions options;
+  options.message = alembic::defaultRevisionMessage(diff_case.old_schema, diff_case.new_schema,
+                                                    diff_case.diff_options.old_schema_absent);
   options.create_date = kGoldenCreateDate;
   options.down_revision = std::move(down_revision);
-  return emit::alembicRevision(casePlan(diff_case), options);
+  return alembic::alembicRevision(casePlan(diff_case), options);
 }
 
 }  // namespace felisc::testing

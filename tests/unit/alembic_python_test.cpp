@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "emitters/alembic.h"
+#include "emitters/alembic/revision.h"
 #include "tests/support/run_command.h"
 #include "tests/unit/alembic_golden.h"
 
@@ -63,7 +63,7 @@ CommandResult runPython(const std::string& script) {
 
 TEST(AlembicPython, StringLiteralsEvaluateToTheOriginalText) {
   std::string script = "import sys\ncases = [\n";
-  for (const auto& text : hostileTexts()) script += "    " + emit::pythonString(text) + ",\n";
+  for (const auto& text : hostileTexts()) script += "    " + alembic::pythonString(text) + ",\n";
   script += "]\nfor case in cases:\n    print(case.encode('utf-8').hex())\n";
   CommandResult result = runPython(script);
   ASSERT_EQ(result.exit_code, 0) << result.output << "\n" << script;
@@ -84,10 +84,10 @@ TEST(AlembicPython, SqlalchemyReadsSqlBackUnchanged) {
       "cases = [\n";
   std::size_t safe = 0;
   for (const auto& text : hostileTexts()) {
-    bool text_safe = emit::sqlTextSafe(text);
+    bool text_safe = alembic::sqlTextSafe(text);
     safe += text_safe ? 1 : 0;
-    script += "    (" + emit::pythonString(text) + ", " + (text_safe ? "True" : "False") + ", " +
-              emit::pythonString(percentsDoubled(text)) + "),\n";
+    script += "    (" + alembic::pythonString(text) + ", " + (text_safe ? "True" : "False") + ", " +
+              alembic::pythonString(percentsDoubled(text)) + "),\n";
   }
   script +=
       "]\n"

@@ -4,8 +4,8 @@
 
 #include <cstdlib>
 
-#include "compiler/catalog_reader.h"
-#include "compiler/pg_connection.h"
+#include "compiler/catalog/connection.h"
+#include "compiler/catalog/reader.h"
 
 namespace felisc {
 namespace {
@@ -16,44 +16,46 @@ bool contains(const std::vector<std::string>& items, const std::string& item) {
 
 TEST(PgSecrets, FoundInEveryConninfoForm) {
   ::unsetenv("PGPASSWORD");
-  EXPECT_TRUE(contains(pg::secretsOf("host=h password=abc123 user=u"), "abc123"));
-  EXPECT_TRUE(contains(pg::secretsOf("host=h password = 'a b\\'c' user=u"), "a b'c"));
-  EXPECT_TRUE(contains(pg::secretsOf("postgresql://u:p%40ss@h:5432/db"), "p%40ss"));
-  EXPECT_TRUE(contains(pg::secretsOf("postgresql://u:p%40ss@h:5432/db"), "p@ss"));
-  EXPECT_TRUE(contains(pg::secretsOf("postgres://u@h/db?sslmode=disable&password=qq%21x&x=1"), "qq%21x"));
-  EXPECT_TRUE(contains(pg::secretsOf("postgres://u@h/db?sslmode=disable&password=qq%21x&x=1"), "qq!x"));
+  EXPECT_TRUE(contains(catalog::secretsOf("host=h password=abc123 user=u"), "abc123"));
+  EXPECT_TRUE(contains(catalog::secretsOf("host=h password = 'a b\\'c' user=u"), "a b'c"));
+  EXPECT_TRUE(contains(catalog::secretsOf("postgresql://u:p%40ss@h:5432/db"), "p%40ss"));
+  EXPECT_TRUE(contains(catalog::secretsOf("postgresql://u:p%40ss@h:5432/db"), "p@ss"));
+  EXPECT_TRUE(
+      contains(catalog::secretsOf("postgres://u@h/db?sslmode=disable&password=qq%21x&x=1"), "qq%21x"));
+  EXPECT_TRUE(contains(catalog::secretsOf("postgres://u@h/db?sslmode=disable&password=qq%21x&x=1"), "qq!x"));
   // Strings libpq rejects are scanned all the same.
-  EXPECT_TRUE(contains(pg::secretsOf("host=h password=zz9 port"), "zz9"));
-  EXPECT_TRUE(contains(pg::secretsOf("postgresql://u:bad%zz@h/db"), "bad%zz"));
+  EXPECT_TRUE(contains(catalog::secretsOf("host=h password=zz9 port"), "zz9"));
+  EXPECT_TRUE(contains(catalog::secretsOf("postgresql://u:bad%zz@h/db"), "bad%zz"));
   ::setenv("PGPASSWORD", "from-env", 1);
-  EXPECT_TRUE(contains(pg::secretsOf("host=h"), "from-env"));
+  EXPECT_TRUE(contains(catalog::secretsOf("host=h"), "from-env"));
   ::unsetenv("PGPASSWORD");
-  EXPECT_TRUE(pg::secretsOf("host=h user=u dbname=d").empty());
+  EXPECT_TRUE(catalog::secretsOf("host=h user=u dbname=d").empty());
 }
 
 TEST(PgSecrets, ScrubReplacesEveryOccurrenceLongestFirst) {
   std::vector<std::string> secrets = {"ab", "abcd"};
-  EXPECT_EQ(pg::scrubSecrets("x abcd y ab z abcdab", secrets), "x ******** y ******** z ****************");
-  EXPECT_EQ(pg::scrubSecrets("nothing here", secrets), "nothing here");
-  EXPECT_EQ(pg::scrubSecrets("kept", {}), "kept");
+  EXPECT_EQ(catalog::scrubSecrets("x abcd y ab z abcdab", secrets),
+            "x ******** y ******** z ****************");
+  EXPECT_EQ(catalog::scrubSecrets("nothing here", secrets), "nothing here");
+  EXPECT_EQ(catalog::scrubSecrets("kept", {}), "kept");
 }
 
 TEST(PgArrays, LiteralAndParseRoundTrip) {
   std::vector<std::string> items = {"plain", "with space", "quo\"te", "back\\slash", "comma,", "NULL", ""};
-  std::string literal = pg::textArrayLiteral(items);
+  std::string literal = catalog::textArrayLiteral(items);
   EXPECT_EQ(literal, R"({"plain","with space","quo\"te","back\\slash","comma,","NULL",""})");
-  auto parsed = pg::parseTextArray(literal);
+  auto parsed = catalog::parseTextArray(literal);
   ASSERT_TRUE(parsed);
   EXPECT_EQ(*parsed, items);
 }
 
 TEST(PgArrays, ParsesServerOutput) {
-  EXPECT_EQ(pg::parseTextArray("{}"), std::vector<std::string>{});
-  EXPECT_EQ(pg::parseTextArray("{a,b}"), (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(pg::parseTextArray(R"({"Mixed Case",x,NULL})"),
+  EXPECT_EQ(catalog::parseTextArray("{}"), std::vector<std::string>{});
+  EXPECT_EQ(catalog::parseTextArray("{a,b}"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(catalog::parseTextArray(R"({"Mixed Case",x,NULL})"),
             (std::vector<std::string>{"Mixed Case", "x", ""}));
-  EXPECT_FALSE(pg::parseTextArray("a,b"));
-  EXPECT_FALSE(pg::parseTextArray(R"({"open)"));
+  EXPECT_FALSE(catalog::parseTextArray("a,b"));
+  EXPECT_FALSE(catalog::parseTextArray(R"({"open)"));
 }
 
 model::Column catalogColumn(const std::string& sql_type,

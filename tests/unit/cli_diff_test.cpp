@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/cli.h"
+#include "compiler/cli/cli.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/test_paths.h"
 

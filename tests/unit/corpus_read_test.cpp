@@ -8,10 +8,10 @@
 #include <set>
 #include <string>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "tests/support/test_paths.h"
 
-namespace felisc::compiler {
+namespace felisc::felis {
 namespace {
 
 std::set<std::string> diagnosticCodes(const ReadResult& result, model::Severity severity) {
@@ -273,4 +273,4 @@ TEST(CorpusRead, EveryHistoryVersionLoadsForCreateAndDiff) {
 }
 
 }  // namespace
-}  // namespace felisc::compiler
+}  // namespace felisc::felis

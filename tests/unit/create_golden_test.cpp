@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "emitters/postgres_ddl.h"
 #include "tests/support/test_paths.h"
 
@@ -40,7 +40,7 @@ class CreateGolden : public ::testing::TestWithParam<std::string> {};
 TEST_P(CreateGolden, MatchesSqlFile) {
   const std::filesystem::path yaml = createFixturesDir() / (GetParam() + ".yaml");
   const std::filesystem::path golden = createFixturesDir() / (GetParam() + ".sql");
-  compiler::ReadResult result = compiler::readFelisFile(yaml.string());
+  felis::ReadResult result = felis::readFelisFile(yaml.string());
   std::string diagnostics;
   for (const auto& diagnostic : result.diagnostics.all())
     diagnostics += model::renderDiagnostic(diagnostic, result.source_text);

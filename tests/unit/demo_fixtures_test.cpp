@@ -3,7 +3,7 @@
 // @id), a description changed.
 #include <gtest/gtest.h>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc::testing {
@@ -11,7 +11,7 @@ namespace {
 
 std::shared_ptr<const model::Schema> readDemo(const std::string& file) {
   const auto path = (fixturesDir() / "demo" / file).string();
-  compiler::ReadResult result = compiler::readFelisFile(path);
+  felis::ReadResult result = felis::readFelisFile(path);
   EXPECT_EQ(result.diagnostics.errorCount(), 0u) << path;
   EXPECT_EQ(result.diagnostics.warningCount(), 0u) << path;
   return result.schema;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
 #include "emitters/plan_json.h"
@@ -28,11 +28,11 @@ fs::path version(const std::string& prefix) {
 }
 
 model::Schema read(const fs::path& file) {
-  compiler::ReadOptions options;
+  felis::ReadOptions options;
   const std::string name = file.filename().string();
   options.strict_felis = !(name >= "02" && name < "10");
-  compiler::ReadResult result = compiler::readFelisFile(file.string(), options);
-  EXPECT_TRUE(result.schema) << compiler::renderDiagnostics(result);
+  felis::ReadResult result = felis::readFelisFile(file.string(), options);
+  EXPECT_TRUE(result.schema) << felis::renderDiagnostics(result);
   return result.schema ? *result.schema : model::Schema{};
 }
 

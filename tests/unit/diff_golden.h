@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "diff_engine/backfill_file.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
@@ -42,9 +42,9 @@ struct DiffCase {
 inline DiffCase loadDiffCaseAt(const std::filesystem::path& dir) {
   DiffCase out;
   auto read = [&](const char* file, model::Schema& schema) {
-    compiler::ReadResult result = compiler::readFelisFile((dir / file).string());
+    felis::ReadResult result = felis::readFelisFile((dir / file).string());
     if (!result.schema || result.diagnostics.hasErrors()) {
-      out.errors += compiler::renderDiagnostics(result);
+      out.errors += felis::renderDiagnostics(result);
       return false;
     }
     schema = *result.schema;

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <string>
 
-#include "compiler/felis_reader.h"
-#include "compiler/felis_validator.h"
+#include "compiler/felis/reader.h"
+#include "compiler/felis/validator.h"
 #include "tests/support/test_paths.h"
 
-namespace felisc::compiler {
+namespace felisc::felis {
 namespace {
 
 using model::Scalar;
@@ -642,4 +642,4 @@ TEST(FelisReader, EditDistanceGivesUpPastTheLimit) {
 }
 
 }  // namespace
-}  // namespace felisc::compiler
+}  // namespace felisc::felis

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "compiler/felis_reader.h"
+#include "compiler/felis/reader.h"
 #include "tests/support/test_paths.h"
 
-namespace felisc::compiler {
+namespace felisc::felis {
 namespace {
 
 std::filesystem::path validateDir() { return testing::fixturesDir() / "validate"; }
@@ -106,4 +106,4 @@ TEST(ValidateGolden, EveryFixtureHasAGoldenFileAndEveryGoldenFileAFixture) {
 }
 
 }  // namespace
-}  // namespace felisc::compiler
+}  // namespace felisc::felis

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "compiler/profile_reader.h"
+#include "compiler/felis/profile_reader.h"
 #include "tests/support/test_paths.h"
 
-namespace felisc::compiler {
+namespace felisc::felis {
 namespace {
 
 std::filesystem::path errorsDir() { return testing::fixturesDir() / "profiles" / "errors"; }
@@ -174,4 +174,4 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, ProfileReaderGolden, ::testing::ValuesIn(erro
 TEST(ProfileReaderGolden, ThereAreCases) { EXPECT_GE(errorCases().size(), 9u); }
 
 }  // namespace
-}  // namespace felisc::compiler
+}  // namespace felisc::felis

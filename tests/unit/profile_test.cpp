@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/felis_reader.h"
-#include "compiler/profile_reader.h"
+#include "compiler/felis/profile_reader.h"
+#include "compiler/felis/reader.h"
 #include "schema_model/compare.h"
 #include "schema_model/profile.h"
 #include "tests/support/test_paths.h"
@@ -30,28 +30,28 @@ std::string messages(const Diagnostics& diagnostics) {
 }
 
 Profile profileFromText(const std::string& text) {
-  compiler::ProfileReadResult result = compiler::readProfileText(text, "test-profile.yaml");
-  EXPECT_TRUE(result.profile) << compiler::renderProfileDiagnostics(result);
+  felis::ProfileReadResult result = felis::readProfileText(text, "test-profile.yaml");
+  EXPECT_TRUE(result.profile) << felis::renderProfileDiagnostics(result);
   return result.profile.value_or(Profile{});
 }
 
 Profile consdbProfile() {
-  compiler::ProfileReadResult result =
-      compiler::readProfileFile((testing::fixturesDir() / "profiles" / "consdb.yaml").string());
-  EXPECT_TRUE(result.profile) << compiler::renderProfileDiagnostics(result);
+  felis::ProfileReadResult result =
+      felis::readProfileFile((testing::fixturesDir() / "profiles" / "consdb.yaml").string());
+  EXPECT_TRUE(result.profile) << felis::renderProfileDiagnostics(result);
   return result.profile.value_or(Profile{});
 }
 
 Schema felisFromText(const std::string& text, const std::string& name = "test.yaml") {
-  compiler::ReadResult result = compiler::readFelisText(text, name);
-  EXPECT_NE(result.schema, nullptr) << compiler::renderDiagnostics(result);
+  felis::ReadResult result = felis::readFelisText(text, name);
+  EXPECT_NE(result.schema, nullptr) << felis::renderDiagnostics(result);
   return result.schema ? *result.schema : Schema{};
 }
 
 Schema demoSchema() {
-  compiler::ReadResult result =
-      compiler::readFelisFile((testing::fixturesDir() / "create" / "profile" / "cdb_demo.yaml").string());
-  EXPECT_NE(result.schema, nullptr) << compiler::renderDiagnostics(result);
+  felis::ReadResult result =
+      felis::readFelisFile((testing::fixturesDir() / "create" / "profile" / "cdb_demo.yaml").string());
+  EXPECT_NE(result.schema, nullptr) << felis::renderDiagnostics(result);
   return result.schema ? *result.schema : Schema{};
 }
 

@@ -1,6 +1,6 @@
 // The SQL script splitter: every way a ';' can hide, transaction control, and
 // the scripts felisc and Alembic write.
-#include "compiler/sql_script.h"
+#include "compiler/verify/sql_script.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 #include "tests/support/test_paths.h"
 
-namespace felisc::sql {
+namespace felisc::verify {
 namespace {
 
 std::vector<std::string> texts(std::string_view script) {
@@ -242,4 +242,4 @@ TEST(SqlScript, RandomHostileScripts) {
 }
 
 }  // namespace
-}  // namespace felisc::sql
+}  // namespace felisc::verify

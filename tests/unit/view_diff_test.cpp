@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <string>
 
-#include "compiler/felis_reader.h"
-#include "compiler/profile_reader.h"
+#include "compiler/felis/profile_reader.h"
+#include "compiler/felis/reader.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
 #include "diff_engine/view_diff.h"
@@ -19,11 +19,11 @@ namespace felisc {
 namespace {
 
 model::Schema deployed(const std::string& name) {
-  compiler::ProfileReadResult profile =
-      compiler::readProfileFile((testing::fixturesDir() / "profiles" / "consdb.yaml").string());
-  EXPECT_TRUE(profile.profile) << compiler::renderProfileDiagnostics(profile);
-  compiler::ReadResult read = compiler::readFelisFile((testing::fixturesDir() / "views" / name).string());
-  EXPECT_TRUE(read.schema) << compiler::renderDiagnostics(read);
+  felis::ProfileReadResult profile =
+      felis::readProfileFile((testing::fixturesDir() / "profiles" / "consdb.yaml").string());
+  EXPECT_TRUE(profile.profile) << felis::renderProfileDiagnostics(profile);
+  felis::ReadResult read = felis::readFelisFile((testing::fixturesDir() / "views" / name).string());
+  EXPECT_TRUE(read.schema) << felis::renderDiagnostics(read);
   if (!read.schema || !profile.profile) return {};
   model::Diagnostics diagnostics;
   model::Schema realized = model::realize(*read.schema, *profile.profile, diagnostics);

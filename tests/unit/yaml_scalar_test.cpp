@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/yaml_tree.h"
+#include "compiler/felis/yaml_tree.h"
 
-namespace felisc::compiler {
+namespace felisc::felis {
 namespace {
 
 using Kind = ResolvedScalar::Kind;
@@ -398,4 +398,4 @@ TEST(YamlScalar, CollectionsAreNotScalars) {
 }
 
 }  // namespace
-}  // namespace felisc::compiler
+}  // namespace felisc::felis

@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/yaml_tree.h"
+#include "compiler/felis/yaml_tree.h"
 #include "tests/support/test_paths.h"
 
-namespace felisc::compiler {
+namespace felisc::felis {
 namespace {
 
 using model::DiagId;
@@ -466,4 +466,4 @@ TEST(YamlTree, EveryRealSdmSchemasFileParsesCleanly) {
 }
 
 }  // namespace
-}  // namespace felisc::compiler
+}  // namespace felisc::felis

@@ -1,0 +1,124 @@
+#include "compiler/cli/alembic_revisions.h"
+
+#include "schema_model/type_mapping.h"
+
+#include <sys/stat.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+
+#include "compiler/cli/output.h"
+#include "emitters/alembic/versions.h"
+#include "schema_model/type_mapping.h"
+
+namespace felisc::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void report(model::DiagId id, std::initializer_list<std::string_view> args, std::ostream& err) {
+  model::Diagnostics diagnostics;
+  diagnostics.report(id, "", {}, args);
+  printDiagnostics(diagnostics, "", err);
+}
+
+}  // namespace
+
+std::optional<std::string> resolveCreateDate(const std::string& forced, std::ostream& err) {
+  if (!forced.empty()) {
+    std::optional<std::string> date = alembic::parseCreateDate(forced);
+    if (!date) report(model::DiagId::err_alembic_create_date, {forced}, err);
+    return date;
+  }
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr) {
+    std::string text = epoch;
+    bool digits = !text.empty() && text.size() <= 12;
+    for (char c : text) digits = digits && std::isdigit(static_cast<unsigned char>(c)) != 0;
+    if (!digits) {
+      report(model::DiagId::err_source_date_epoch, {text}, err);
+      return std::nullopt;
+    }
+    return alembic::formatCreateDate(std::stoll(text));
+  }
+  auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  auto micros = now.time_since_epoch().count();
+  return alembic::formatCreateDate(micros / 1000000, static_cast<int>(micros % 1000000));
+}
+
+bool checkRevisionId(const std::string& id, std::ostream& err) {
+  bool ok = !id.empty();
+  for (char c : id) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_');
+  if (!ok) report(model::DiagId::err_alembic_rev_id, {id}, err);
+  return ok;
+}
+
+std::optional<PendingRevision> prepareRevision(const diff::Plan& plan, const std::string& versions_dir,
+                                               alembic::AlembicOptions options, std::ostream& err) {
+  alembic::AlembicVersions versions = alembic::readAlembicVersions(versions_dir);
+  err << alembic::renderAlembicDiagnostics(versions);
+  if (!versions.ok()) return std::nullopt;
+  if (!versions.exists) {
+    model::Diagnostics diagnostics;
+    diagnostics.report(model::DiagId::warn_alembic_no_versions_dir, "", {}, {versions_dir});
+    printDiagnostics(diagnostics, "", err);
+  }
+  options.down_revision = versions.head;
+  PendingRevision pending;
+  pending.versions_dir = versions_dir;
+  pending.down_revision = versions.head;
+  pending.revision = alembic::alembicRevision(plan, options);
+  if (std::string existing = versions.fileOf(pending.revision.revision); !existing.empty()) {
+    report(model::DiagId::err_alembic_revision_exists, {pending.revision.revision, existing}, err);
+    return std::nullopt;
+  }
+  pending.path = (fs::path(versions_dir) / pending.revision.file_name).string();
+  return pending;
+}
+
+bool writeRevisions(const std::vector<PendingRevision>& revisions, std::ostream& err) {
+  std::vector<std::string> written;
+  std::vector<fs::path> created;
+  auto undo = [&] {
+    std::error_code ignored;
+    for (const auto& path : written) fs::remove(path, ignored);
+    for (auto it = created.rbegin(); it != created.rend(); ++it) fs::remove(*it, ignored);
+  };
+  for (const PendingRevision& pending : revisions) {
+    // Create the missing directories one by one, to remove exactly those on failure.
+    std::vector<fs::path> missing;
+    std::error_code error;
+    for (fs::path dir = pending.versions_dir; !dir.empty() && !fs::exists(dir, error);
+         dir = dir.parent_path()) {
+      missing.push_back(dir);
+      if (dir == dir.parent_path()) break;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+      if (!fs::create_directory(*it, error) && error) {
+        err << "felisc: error: cannot create directory '" << it->string() << "': " << error.message() << '\n';
+        undo();
+        return false;
+      }
+      created.push_back(*it);
+    }
+    if (!writeFileAtomically(pending.path, pending.revision.text, err)) {
+      undo();
+      return false;
+    }
+    written.push_back(pending.path);
+    // mkstemp() made it private; a revision is read by whoever runs Alembic.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::chmod(pending.path.c_str(), 0666 & ~mask);
+  }
+  return true;
+}
+
+std::vector<std::string> lockTimeoutPreamble(const std::string& setting) {
+  if (setting.empty()) return {};
+  return {"SET LOCAL lock_timeout = " + model::postgresQuoteLiteral(setting)};
+}
+
+}  // namespace felisc::cli

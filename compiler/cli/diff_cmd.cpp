@@ -1,0 +1,313 @@
+// `felisc diff OLD NEW`: the migration between two schema versions, as SQL, a
+// review text or JSON, upgrade or downgrade of one plan.
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "compiler/cli/alembic_revisions.h"
+#include "compiler/cli/cli.h"
+#include "compiler/cli/commands.h"
+#include "compiler/cli/deployment.h"
+#include "compiler/cli/inputs.h"
+#include "compiler/cli/output.h"
+#include "compiler/cli/schema_source.h"
+#include "diff_engine/compatibility.h"
+#include "diff_engine/differ.h"
+#include "diff_engine/online.h"
+#include "diff_engine/planner.h"
+#include "emitters/alembic/revision.h"
+#include "emitters/plan_json.h"
+#include "emitters/plan_sql.h"
+#include "emitters/plan_text.h"
+
+namespace felisc::cli {
+
+namespace {
+
+struct DiffArgs {
+  std::string old_spec;
+  std::string new_spec;
+  std::string old_db;
+  std::string new_db;
+  std::string schema;
+  std::string format = "sql";
+  std::string direction = "up";
+  std::string output;
+  std::string down_output;
+  std::string backfill_file;
+  std::string profile;
+  std::vector<std::string> renames;
+  bool allow_data_loss = false;
+  bool id_generation = true;
+  bool strict = false;
+  std::string alembic_dir;  ///< --alembic-dir: the revision goes to its versions/
+  RevisionArgs revision;
+  bool online = false;
+  std::string lock_timeout = kDefaultLockTimeout;
+  std::string statement_timeout = "off";
+};
+
+/// A PostgreSQL duration as --lock-timeout takes it: a number with an optional
+/// unit (10s, 500ms, 2min, 1.5h; ms without a unit), or 0 / off for none.
+bool isDuration(const std::string& text) {
+  static const std::regex kDuration(R"(([0-9]+(\.[0-9]+)?) *(us|ms|s|min|h|d)?)");
+  return text == "off" || std::regex_match(text, kDuration);
+}
+
+/// The setting a timeout option (isDuration()) gives the script: none for 0 and off.
+std::string timeoutSetting(const std::string& text) {
+  if (text == "off" || std::stod(text) == 0.0) return {};
+  return text;
+}
+
+/// Loads one side: a database when `conninfo` is set, else a Felis file or REV:PATH.
+cli::LoadedSchema loadSide(const std::string& spec, const std::string& conninfo, const std::string& schema,
+                           const DiffArgs& args) {
+  if (!conninfo.empty()) return cli::loadDatabaseSide(conninfo, schema);
+  felis::ReadOptions options;
+  options.id_generation = args.id_generation;
+  options.strict_felis = false;  // old files load with warnings where PostgreSQL accepts them
+  return cli::loadFelisSide(spec, options);
+}
+
+std::string render(const diff::Plan& plan, diff::Direction direction, const DiffArgs& args) {
+  if (args.format == "text") return emit::planText(plan, direction);
+  if (args.format == "json") return emit::planJson(plan, direction);
+  emit::SqlOptions options;
+  options.lock_timeout = timeoutSetting(args.lock_timeout);
+  options.statement_timeout = timeoutSetting(args.statement_timeout);
+  return emit::planSql(plan, direction, options);
+}
+
+void reportDataLoss(const diff::Plan& plan, std::ostream& err) {
+  err << "felisc: error: the upgrade loses data; nothing was written. Review these changes and pass "
+         "--allow-data-loss to emit them:\n";
+  for (const diff::Step* step : plan.dataLossSteps(diff::Direction::Up))
+    err << "  " << diff::describe(step->change) << '\n';
+}
+
+/// `--format alembic`: the revision into --alembic-dir's versions/ (chained onto
+/// its head; the path is printed), or to -o / stdout as a first revision.
+int writeAlembic(const diff::Plan& plan, const model::Schema& old_schema, const model::Schema& new_schema,
+                 const DiffArgs& args, CommandContext& context) {
+  if (plan.empty()) {
+    context.err << "felisc: no change to schema " << plan.schema << "; no revision written\n";
+    return kExitOk;
+  }
+  std::optional<std::string> date = resolveCreateDate(args.revision.create_date, context.err);
+  if (!date) return kExitUsage;
+  alembic::AlembicOptions options;
+  options.message = args.revision.message.empty() ? alembic::defaultRevisionMessage(old_schema, new_schema)
+                                                  : args.revision.message;
+  options.revision_id = args.revision.rev_id;
+  options.create_date = *date;
+  options.preamble = lockTimeoutPreamble(timeoutSetting(args.lock_timeout));
+  if (args.alembic_dir.empty()) {
+    std::string text = alembic::alembicRevision(plan, options).text;
+    return writeOutput(args.output, text, context.out, context.err) ? kExitFindings : kExitUsage;
+  }
+  const std::string versions = (std::filesystem::path(args.alembic_dir) / "versions").string();
+  std::optional<PendingRevision> pending = prepareRevision(plan, versions, options, context.err);
+  if (!pending) return kExitUsage;
+  if (!writeRevisions({*pending}, context.err)) return kExitUsage;
+  context.out << pending->path << '\n';
+  return kExitFindings;
+}
+
+int runDiff(DiffArgs args, CommandContext& context) {
+  bool old_from_db = !args.old_db.empty();
+  bool new_from_db = !args.new_db.empty();
+  if ((old_from_db ? 0 : 1) + (new_from_db ? 0 : 1) !=
+      (args.old_spec.empty() ? 0 : 1) + (args.new_spec.empty() ? 0 : 1)) {
+    context.err << "felisc: error: give OLD and NEW as files (or REV:PATH), or replace either with "
+                   "--old-db/--new-db\n";
+    return kExitUsage;
+  }
+  const bool alembic = args.format == "alembic";
+  if (!alembic && (!args.alembic_dir.empty() || !args.revision.message.empty() ||
+                   !args.revision.rev_id.empty() || !args.revision.create_date.empty())) {
+    context.err << "felisc: error: --alembic-dir, -m, --rev-id and --create-date go with --format alembic\n";
+    return kExitUsage;
+  }
+  if (alembic && (args.direction != "up" || !args.down_output.empty())) {
+    context.err << "felisc: error: an Alembic revision holds both directions: drop --direction and "
+                   "--down-output\n";
+    return kExitUsage;
+  }
+  if (alembic && !args.revision.rev_id.empty() && !checkRevisionId(args.revision.rev_id, context.err))
+    return kExitUsage;
+  if (alembic && !args.alembic_dir.empty() && !args.output.empty()) {
+    context.err << "felisc: error: give --alembic-dir or -o, not both\n";
+    return kExitUsage;
+  }
+  // With a database side, positional arguments fill the file sides in order.
+  if (old_from_db && !args.old_spec.empty()) std::swap(args.old_spec, args.new_spec);
+
+  std::optional<std::map<std::string, std::string>> backfills =
+      readBackfills(args.backfill_file, context.err);
+  if (!backfills) return kExitUsage;
+
+  cli::LoadedSchema old_side;
+  cli::LoadedSchema new_side;
+  if (!old_from_db) old_side = loadSide(args.old_spec, "", "", args);
+  if (!new_from_db) new_side = loadSide(args.new_spec, "", "", args);
+  // A database side reads --schema, else the schema the file side names.
+  auto schemaFor = [&](const cli::LoadedSchema& other) {
+    if (!args.schema.empty()) return args.schema;
+    return other.schema ? other.schema->name : std::string();
+  };
+  if (old_from_db) old_side = loadSide("", args.old_db, schemaFor(new_side), args);
+  if (new_from_db) new_side = loadSide("", args.new_db, schemaFor(old_side), args);
+  context.err << old_side.rendered_diagnostics << new_side.rendered_diagnostics;
+  if (!old_side.schema || !new_side.schema) {
+    if ((old_from_db || new_from_db) && args.schema.empty() && !(old_side.schema || new_side.schema))
+      context.err << "felisc: error: name the database schema with --schema\n";
+    return old_side.io_error || new_side.io_error ? kExitUsage : kExitFindings;
+  }
+
+  if (!args.profile.empty()) {
+    int code = deployDiffSides(args.profile, {old_side, args.old_db}, {new_side, args.new_db}, context.err);
+    if (code != kExitOk) return code;
+  }
+
+  diff::DiffOptions diff_options;
+  diff_options.renames = args.renames;
+  diff_options.keep_unlisted_views = old_from_db;  // a deployment's own views survive the migration
+  diff_options.old_label = old_side.label;
+  diff_options.new_label = new_side.label;
+  diff::ChangeSet changes = diff::diffSchemas(*old_side.schema, *new_side.schema, diff_options);
+  printDiagnostics(changes.diagnostics, "", context.err);
+  if (changes.diagnostics.hasErrors()) return kExitUsage;
+
+  diff::PlanOptions plan_options;
+  plan_options.backfills = *backfills;
+  diff::Plan plan = diff::plan(changes, plan_options);
+  if (args.online) plan = diff::makeOnline(std::move(plan));
+  for (const std::string& unused : plan.unused_backfills)
+    context.err << "felisc: warning: backfill for '" << unused << "' is not used by any step\n";
+  model::Diagnostics version = diff::versionDiagnostics(plan, diff::checkVersionBump(plan), args.strict);
+  printDiagnostics(version, "", context.err);
+  if (!args.allow_data_loss && !plan.dataLossSteps(diff::Direction::Up).empty()) {
+    reportDataLoss(plan, context.err);
+    return kExitDataLoss;
+  }
+  if (version.hasErrors()) {
+    context.err << "felisc: error: version.current is not bumped enough (--strict); nothing was written\n";
+    return kExitFindings;
+  }
+  for (const diff::BackfillSlot& slot : plan.missingBackfills(diff::Direction::Up))
+    context.err << "felisc: warning: no backfill for " << slot.table << '.' << slot.column
+                << ": the upgrade stops if the table holds rows; give one with --backfill\n";
+
+  if (alembic) return writeAlembic(plan, *old_side.schema, *new_side.schema, args, context);
+
+  diff::Direction direction = args.direction == "down" ? diff::Direction::Down : diff::Direction::Up;
+  std::string text = render(plan, direction, args);
+  std::string down_text;
+  if (!args.down_output.empty()) down_text = render(plan, diff::Direction::Down, args);
+  if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
+  if (!args.down_output.empty() && !writeFileAtomically(args.down_output, down_text, context.err))
+    return kExitUsage;
+  return plan.empty() ? kExitOk : kExitFindings;
+}
+
+}  // namespace
+
+void registerDiff(CLI::App& app, CommandContext& context) {
+  auto args = std::make_shared<DiffArgs>();
+  CLI::App* command = app.add_subcommand(
+      "diff",
+      "Plan the migration from OLD to NEW and write its upgrade (or downgrade) as SQL, a review text or "
+      "JSON. "
+      "Each side is a Felis file, REV:PATH from the enclosing git repository (e.g. "
+      "main:yml/cdb_latiss.yaml), "
+      "or a live database (--old-db/--new-db). Exit status as git diff --exit-code: 0 no change, 1 changes, "
+      "2 error; 3 when the upgrade would lose data and --allow-data-loss is not given.");
+  command->add_option("old", args->old_spec, "the schema before: FILE or REV:PATH")->type_name("OLD");
+  command->add_option("new", args->new_spec, "the schema after: FILE or REV:PATH")->type_name("NEW");
+  command
+      ->add_option("--old-db", args->old_db, "read the old side from this database (libpq conninfo or URI)")
+      ->type_name("CONNINFO");
+  command
+      ->add_option("--new-db", args->new_db, "read the new side from this database (libpq conninfo or URI)")
+      ->type_name("CONNINFO");
+  command
+      ->add_option("--profile", args->profile,
+                   "deployment profile: diff the schemas as deployed (views over tables, extra columns, "
+                   "grants); a database side is checked against it")
+      ->type_name("FILE");
+  command->add_option("--schema", args->schema, "schema name in the database(s); default: the file's")
+      ->type_name("NAME");
+  command->add_option("--format", args->format, "sql, text (for review), json, or alembic (a revision file)")
+      ->check(CLI::IsMember({"sql", "text", "json", "alembic"}))
+      ->capture_default_str();
+  command->add_option("--direction", args->direction, "up (the upgrade) or down (its downgrade)")
+      ->check(CLI::IsMember({"up", "down"}))
+      ->capture_default_str();
+  command->add_option("-o,--output", args->output, "write to FILE (atomically) instead of stdout")
+      ->type_name("FILE");
+  command->add_option("--down-output", args->down_output, "also write the downgrade to FILE")
+      ->type_name("FILE");
+  command
+      ->add_option("--rename", args->renames,
+                   "rename hint: OLD=NEW for a table, TABLE.OLD=NEW for a column (repeatable)")
+      ->type_name("HINT");
+  command
+      ->add_option(
+          "--backfill", args->backfill_file,
+          "SQL file of '-- backfill: table.column' sections: what fills existing rows before SET NOT NULL")
+      ->type_name("FILE");
+  command
+      ->add_option("--alembic-dir", args->alembic_dir,
+                   "with --format alembic: write the revision into DIR/versions/, chained onto its head, "
+                   "and print its path")
+      ->type_name("DIR");
+  command
+      ->add_option("-m,--message", args->revision.message,
+                   "the revision's message (default: from the versions)")
+      ->type_name("MSG");
+  command
+      ->add_option("--rev-id", args->revision.rev_id, "the revision id (default: derived from the content)")
+      ->type_name("ID");
+  command
+      ->add_option("--create-date", args->revision.create_date,
+                   "the revision's Create Date, UTC (default: $SOURCE_DATE_EPOCH, else now)")
+      ->type_name("'YYYY-MM-DD HH:MM:SS'");
+  command->add_flag("--allow-data-loss", args->allow_data_loss,
+                    "emit drops of tables and columns and narrowing type changes");
+  command->add_flag("--strict", args->strict,
+                    "a version.current bumped less than the changes need (see the compatibility line) is an "
+                    "error: exit 1, nothing written");
+  command->add_flag("--online", args->online,
+                    "plan for a live database: indexes built and dropped CONCURRENTLY outside the "
+                    "transaction, constraints added NOT VALID then validated, SET NOT NULL through a "
+                    "validated check; the script is then not atomic");
+  CLI::Validator duration(
+      [](std::string& text) {
+        return isDuration(text) ? std::string()
+                                : "'" + text + "' is not a duration (10s, 500ms, 2min; 0 or off)";
+      },
+      "DURATION");
+  command
+      ->add_option("--lock-timeout", args->lock_timeout,
+                   "lock_timeout set at the top of the SQL script: how long a statement waits for a lock "
+                   "before the script fails (0 or off: not set)")
+      ->check(duration)
+      ->capture_default_str();
+  command
+      ->add_option(
+          "--statement-timeout", args->statement_timeout,
+          "statement_timeout set at the top of the SQL script, for --online runs (0 or off: not set)")
+      ->check(duration)
+      ->capture_default_str();
+  command->add_flag("!--no-id-generation", args->id_generation,
+                    "do not generate missing @ids (every object then needs one)");
+  command->callback([args, &context] { context.exit_code = runDiff(*args, context); });
+}
+
+}  // namespace felisc::cli

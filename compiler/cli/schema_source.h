@@ -1,0 +1,49 @@
+/// \file
+/// Where one side of a diff comes from: a Felis file, a file at a git revision
+/// (`REV:PATH`, the sdm_schemas pull-request case), or a live database.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/felis/reader.h"
+#include "schema_model/diagnostic.h"
+#include "schema_model/model.h"
+
+namespace felisc::cli {
+
+/// One loaded side, with what was reported on the way.
+struct LoadedSchema {
+  std::shared_ptr<const model::Schema> schema;  ///< null on failure
+  std::string label;                            ///< "old.yaml", "main:yml/cdb_latiss.yaml", "db:cdb_latiss"
+  std::string rendered_diagnostics;             ///< clang-style text, ready for stderr
+  bool io_error = false;                        ///< unreadable input (exit 2), not invalid input (exit 1)
+};
+
+/// Whether `spec` names a git revision's file (`REV:PATH`) rather than a file:
+/// it is not an existing path and has a ':' after a non-empty revision.
+bool isGitSpec(const std::string& spec);
+
+/// Reads a Felis file, or `REV:PATH` through `git show` in the current directory's
+/// repository (git's own syntax: `REV:./PATH` is relative to the current directory).
+LoadedSchema loadFelisSide(const std::string& spec, const felis::ReadOptions& options);
+
+/// Reads `path` (relative to `repo_dir`) as it is at git revision `rev` of the
+/// repository `repo_dir` is in; the label is `REV:PATH`.
+LoadedSchema loadFelisAtRevision(const std::string& repo_dir, const std::string& rev, const std::string& path,
+                                 const felis::ReadOptions& options);
+
+/// The files directly in `directory` (relative to `repo_dir`) at git revision
+/// `rev`, as paths relative to `repo_dir`, sorted; nullopt and `error` set when
+/// git fails (no repository, unknown revision).
+std::optional<std::vector<std::string>> listFilesAtRevision(const std::string& repo_dir,
+                                                            const std::string& rev,
+                                                            const std::string& directory, std::string& error);
+
+/// Reads schema `schema_name` from the database behind `conninfo` (libpq conninfo,
+/// URI, or "" for the PG* environment).
+LoadedSchema loadDatabaseSide(const std::string& conninfo, const std::string& schema_name);
+
+}  // namespace felisc::cli

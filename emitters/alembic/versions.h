@@ -1,0 +1,70 @@
+/// \file
+/// The revisions of an Alembic versions directory, read without running Python.
+///
+/// A revision file is a Python module; Alembic imports it. felisc only needs to
+/// know which revision it is and which it follows, so it reads the module-level
+/// assignments statically:
+///
+///     revision: str = "6b023af1fe56"          # or revision = '6b023af1fe56'
+///     down_revision: Union[str, None] = "28c1d06f768d"   # None, "x", ("x", "y")
+///
+/// (assignments at the start of a line, outside triple-quoted strings; the last
+/// one wins, as in Python). A value that is not a literal (a computed id) is an
+/// error rather than a guess. The head is the one revision no other revision
+/// follows; several heads, a cycle, a revision defined twice or a
+/// down_revision that names nothing are errors, as `alembic revision` would
+/// refuse them too.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema_model/diagnostic.h"
+#include "schema_model/source_location.h"
+
+namespace felisc::alembic {
+
+/// One revision file, read statically.
+struct AlembicRevisionFile {
+  std::string path;
+  std::string revision;
+  std::vector<std::string> down_revisions;  ///< empty for a first revision (None)
+  model::SourcePos pos;                     ///< of the `revision` assignment
+};
+
+/// Reads the `revision` and `down_revision` of one revision file's text;
+/// nullopt (and a diagnostic against `path`) when either cannot be read.
+std::optional<AlembicRevisionFile> parseAlembicRevisionFile(std::string_view text, const std::string& path,
+                                                            model::Diagnostics& diagnostics);
+
+/// The head of `files`: nullopt when there is no revision, or on an error
+/// (several heads, a cycle, a duplicate, a dangling down_revision), which is
+/// then reported in `diagnostics`. `directory` names the directory in messages.
+std::optional<std::string> alembicHead(const std::vector<AlembicRevisionFile>& files,
+                                       const std::string& directory, model::Diagnostics& diagnostics);
+
+/// Everything known about one versions directory.
+struct AlembicVersions {
+  bool exists = false;                     ///< the directory is there
+  std::vector<AlembicRevisionFile> files;  ///< sorted by path
+  std::optional<std::string> head;         ///< nullopt: no revision yet (or an error)
+  model::Diagnostics diagnostics;
+  /// The text of each file a diagnostic points into, for rendering with a caret.
+  std::vector<std::pair<std::string, std::string>> sources;
+
+  [[nodiscard]] bool ok() const { return !diagnostics.hasErrors(); }
+  /// Whether `revision` is defined by one of the files; the file's path, or "".
+  [[nodiscard]] std::string fileOf(std::string_view revision) const;
+};
+
+/// Reads every `*.py` of `versions_dir` (not `__init__.py`, hidden or editor
+/// backup files) and finds the head. A missing directory is no error: it has no
+/// revision yet (`exists` is false).
+AlembicVersions readAlembicVersions(const std::string& versions_dir);
+
+/// Renders the diagnostics of `versions`, each with the line it points into.
+std::string renderAlembicDiagnostics(const AlembicVersions& versions);
+
+}  // namespace felisc::alembic

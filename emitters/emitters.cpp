@@ -1,2 +1,0 @@
-// Placeholder translation unit until the first emitter lands.
-namespace felisc::emit {}
