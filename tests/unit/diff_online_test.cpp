@@ -21,6 +21,7 @@
 #include "emitters/plan_sql.h"
 #include "emitters/plan_text.h"
 #include "tests/support/cli_runner.h"
+#include "tests/support/golden.h"
 #include "tests/unit/diff_golden.h"
 
 namespace felisc::testing {
@@ -35,17 +36,6 @@ std::vector<std::string> onlineCases() {
     if (entry.is_directory()) cases.push_back(entry.path().filename().string());
   std::sort(cases.begin(), cases.end());
   return cases;
-}
-
-void expectGolden(const std::filesystem::path& golden, const std::string& actual) {
-  const char* update = std::getenv("FELISC_UPDATE_GOLDEN");
-  if (update != nullptr && std::string(update) == "1") {
-    std::ofstream(golden, std::ios::binary) << actual;
-    return;
-  }
-  ASSERT_TRUE(std::filesystem::exists(golden))
-      << golden << " is missing; run with FELISC_UPDATE_GOLDEN=1 to create it, then review it";
-  EXPECT_EQ(actual, readFile(golden)) << "the output differs from " << golden;
 }
 
 /// The normal and the online plan of a fixtures/diff case.

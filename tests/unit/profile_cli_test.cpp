@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/support/cli_runner.h"
+#include "tests/support/golden.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc {
@@ -30,29 +31,12 @@ std::string withoutFixturesDir(std::string text) {
   return text;
 }
 
-bool updateGolden() {
-  const char* update = std::getenv("FELISC_UPDATE_GOLDEN");
-  return update != nullptr && std::string(update) == "1";
-}
-
-void expectGolden(const std::string& actual, const std::filesystem::path& golden) {
-  if (updateGolden()) {
-    std::ofstream(golden, std::ios::binary) << actual;
-    return;
-  }
-  ASSERT_TRUE(std::filesystem::exists(golden))
-      << golden << " is missing; run with FELISC_UPDATE_GOLDEN=1 to create it, then review it";
-  EXPECT_EQ(actual, testing::readFile(golden))
-      << "the output differs from " << golden
-      << "; if the change is intended, run with FELISC_UPDATE_GOLDEN=1 and review the diff";
-}
-
 TEST(ProfileCli, CreateMatchesGoldenFiles) {
   const std::string schema = (profileCreateDir() / "cdb_demo.yaml").string();
   testing::CliRun run = testing::runFelisc({"create", "--profile", consdbProfile(), schema});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  expectGolden(run.out, profileCreateDir() / "cdb_demo.sql");
-  expectGolden(withoutFixturesDir(run.err), profileCreateDir() / "cdb_demo.stderr");
+  testing::expectGolden(profileCreateDir() / "cdb_demo.sql", run.out);
+  testing::expectGolden(profileCreateDir() / "cdb_demo.stderr", withoutFixturesDir(run.err));
   // Byte-identical on a second run.
   testing::CliRun again = testing::runFelisc({"create", "--profile", consdbProfile(), schema});
   EXPECT_EQ(again.out, run.out);
