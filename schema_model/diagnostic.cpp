@@ -83,6 +83,23 @@ void Diagnostics::append(const Diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
   errors_ += other.errors_;
   warnings_ += other.warnings_;
+  for (const auto& [file, text] : other.sources_) addSource(file, text);
+}
+
+void Diagnostics::addSource(const std::string& file, std::shared_ptr<const std::string> text) {
+  if (!text || !sourceOf(file).empty()) return;
+  sources_.emplace_back(file, std::move(text));
+}
+
+void Diagnostics::addSource(const std::string& file, std::string_view text) {
+  if (!sourceOf(file).empty()) return;
+  sources_.emplace_back(file, std::make_shared<const std::string>(text));
+}
+
+std::string_view Diagnostics::sourceOf(std::string_view file) const {
+  for (const auto& [name, text] : sources_)
+    if (name == file) return *text;
+  return {};
 }
 
 std::string renderDiagnostic(const Diagnostic& diagnostic, std::string_view source) {
@@ -107,6 +124,13 @@ std::string renderDiagnostic(const Diagnostic& diagnostic, std::string_view sour
       out += '\n';
     }
   }
+  return out;
+}
+
+std::string renderDiagnostics(const Diagnostics& diagnostics) {
+  std::string out;
+  for (const Diagnostic& diagnostic : diagnostics.all())
+    out += renderDiagnostic(diagnostic, diagnostics.sourceOf(diagnostic.file));
   return out;
 }
 

@@ -54,7 +54,8 @@ bool writeOutput(const std::string& path, std::string_view text, std::ostream& o
 
 void printDiagnostics(const model::Diagnostics& diagnostics, std::string_view source, std::ostream& err) {
   for (const model::Diagnostic& diagnostic : diagnostics.all())
-    err << model::renderDiagnostic(diagnostic, source);
+    err << model::renderDiagnostic(diagnostic,
+                                   source.empty() ? diagnostics.sourceOf(diagnostic.file) : source);
 }
 
 bool hasIoError(const model::Diagnostics& diagnostics) {

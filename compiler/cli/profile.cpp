@@ -24,7 +24,7 @@ std::string renderWithSources(const model::Diagnostics& diagnostics,
                               const std::vector<std::pair<std::string, std::string_view>>& sources) {
   std::string out;
   for (const model::Diagnostic& diagnostic : diagnostics.all()) {
-    std::string_view source;
+    std::string_view source = diagnostics.sourceOf(diagnostic.file);
     for (const auto& [file, text] : sources)
       if (file == diagnostic.file) source = text;
     out += model::renderDiagnostic(diagnostic, source);

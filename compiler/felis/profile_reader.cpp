@@ -545,6 +545,7 @@ class ProfileReader {
 ProfileReadResult readProfileText(std::string_view text, const std::string& display_name) {
   ProfileReadResult result;
   result.source_text = std::string(text);
+  result.diagnostics.addSource(display_name, result.source_text);  // a profile is small
   std::optional<YamlDocument> document = parseYaml(text, display_name, result.diagnostics);
   if (!document) return result;
   ProfileReader reader(*document, display_name);
@@ -562,10 +563,7 @@ ProfileReadResult readProfileFile(const std::string& path) {
 }
 
 std::string renderProfileDiagnostics(const ProfileReadResult& result) {
-  std::string out;
-  for (const model::Diagnostic& diagnostic : result.diagnostics.all())
-    out += model::renderDiagnostic(diagnostic, result.source_text);
-  return out;
+  return model::renderDiagnostics(result.diagnostics);
 }
 
 }  // namespace felisc::felis

@@ -1558,9 +1558,12 @@ std::string canonicalPath(const std::string& path) {
 
 }  // namespace
 
-ReadResult readFelisWithContext(std::string_view text, const std::string& display_name,
-                                const ReadOptions& options, const std::string& base_directory,
-                                ResourceContext& context) {
+namespace {
+
+/// readFelisWithContext() before its sources are registered.
+ReadResult readUnregistered(std::string_view text, const std::string& display_name,
+                            const ReadOptions& options, const std::string& base_directory,
+                            ResourceContext& context) {
   ReadResult result;
   result.source_text = std::string(text);
   std::optional<YamlDocument> document = parseYaml(result.source_text, display_name, result.diagnostics);
@@ -1589,6 +1592,21 @@ ReadResult readFelisWithContext(std::string_view text, const std::string& displa
   return result;
 }
 
+}  // namespace
+
+ReadResult readFelisWithContext(std::string_view text, const std::string& display_name,
+                                const ReadOptions& options, const std::string& base_directory,
+                                ResourceContext& context) {
+  ReadResult result = readUnregistered(text, display_name, options, base_directory, context);
+  // The texts diagnostics point into travel with them (only when there are
+  // any: a clean read of a large file copies nothing more).
+  if (!result.diagnostics.empty()) {
+    result.diagnostics.addSource(display_name, result.source_text);
+    for (const SourceText& other : result.other_sources) result.diagnostics.addSource(other.file, other.text);
+  }
+  return result;
+}
+
 ReadResult readFelisFile(const std::string& path, const ReadOptions& options) {
   ReadResult result;
   std::optional<std::string> text = readSourceFile(path, result.diagnostics);
@@ -1604,15 +1622,7 @@ ReadResult readFelisText(std::string_view text, const std::string& display_name,
 }
 
 std::string renderDiagnostics(const ReadResult& result) {
-  std::string out;
-  for (const model::Diagnostic& diagnostic : result.diagnostics.all()) {
-    std::string_view source = result.source_text;
-    auto other = std::find_if(result.other_sources.begin(), result.other_sources.end(),
-                              [&](const SourceText& s) { return s.file == diagnostic.file; });
-    if (other != result.other_sources.end()) source = other->text;
-    out += model::renderDiagnostic(diagnostic, source);
-  }
-  return out;
+  return model::renderDiagnostics(result.diagnostics);
 }
 
 }  // namespace felisc::felis

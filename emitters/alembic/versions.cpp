@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "schema_model/source_file.h"
@@ -308,21 +309,14 @@ AlembicVersions readAlembicVersions(const std::string& versions_dir) {
   for (const auto& diagnostic : out.diagnostics.all()) {
     auto text = texts.find(diagnostic.file);
     if (text == texts.end()) continue;
-    out.sources.emplace_back(text->first, std::move(text->second));
+    out.diagnostics.addSource(text->first, std::make_shared<const std::string>(std::move(text->second)));
     texts.erase(text);
   }
   return out;
 }
 
 std::string renderAlembicDiagnostics(const AlembicVersions& versions) {
-  std::string out;
-  for (const auto& diagnostic : versions.diagnostics.all()) {
-    std::string_view source;
-    for (const auto& [file, text] : versions.sources)
-      if (file == diagnostic.file) source = text;
-    out += model::renderDiagnostic(diagnostic, source);
-  }
-  return out;
+  return model::renderDiagnostics(versions.diagnostics);
 }
 
 }  // namespace felisc::alembic

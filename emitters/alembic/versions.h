@@ -51,8 +51,6 @@ struct AlembicVersions {
   std::vector<AlembicRevisionFile> files;  ///< sorted by path
   std::optional<std::string> head;         ///< nullopt: no revision yet (or an error)
   model::Diagnostics diagnostics;
-  /// The text of each file a diagnostic points into, for rendering with a caret.
-  std::vector<std::pair<std::string, std::string>> sources;
 
   [[nodiscard]] bool ok() const { return !diagnostics.hasErrors(); }
   /// Whether `revision` is defined by one of the files; the file's path, or "".
