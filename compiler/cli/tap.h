@@ -7,9 +7,11 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include "compiler/cli/commands.h"
 #include "compiler/cli/schema_source.h"
+#include "schema_model/model.h"
 
 namespace CLI {
 class App;
@@ -47,6 +49,24 @@ std::optional<std::string> tapChangeStatements(const LoadedSchema& old_side, con
 /// `sql` (a planSql script) with `statements` run inside its last transaction, or
 /// in a transaction of their own after it when it has none.
 std::string withTapStatements(const std::string& sql, const std::string& statements);
+
+/// Two versions of a file's TAP_SCHEMA rows (`old_schema` null: the file is new),
+/// for `migrate --tap-dir`.
+struct TapVersions {
+  const model::Schema* old_schema = nullptr;
+  std::string old_text;
+  std::string old_label;
+  const model::Schema* new_schema = nullptr;
+  std::string new_text;
+  std::string new_label;
+};
+
+/// The upgrade and downgrade scripts between the versions; two empty strings when
+/// the rows do not change; nullopt (the reason on `err`) when a version holds a
+/// key_id twice.
+std::optional<std::pair<std::string, std::string>> tapMigrationScripts(const TapVersions& versions,
+                                                                       const TapArgs& args,
+                                                                       std::ostream& err);
 
 /// `drift --tap DB FILE`: the live TAP_SCHEMA rows of FILE's schema against a
 /// fresh fill. `format` is text, json or markdown. Exit 0 equal, 1 drift, 2 error.

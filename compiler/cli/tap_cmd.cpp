@@ -243,6 +243,36 @@ int runTapDiff(const LoadedSchema& old_side, const LoadedSchema& new_side, const
   return upgrade.empty() ? kExitOk : kExitFindings;
 }
 
+std::optional<std::pair<std::string, std::string>> tapMigrationScripts(const TapVersions& versions,
+                                                                       const TapArgs& args,
+                                                                       std::ostream& err) {
+  model::TapRows old_rows;
+  if (versions.old_schema != nullptr)
+    old_rows = rowsOf(*versions.old_schema, versions.old_text, versions.old_label, args);
+  model::TapRows new_rows = rowsOf(*versions.new_schema, versions.new_text, versions.new_label, args);
+  bool duplicates = false;
+  for (const auto& [rows, label] :
+       {std::pair{&old_rows, &versions.old_label}, std::pair{&new_rows, &versions.new_label}}) {
+    for (const std::string& key_id : diff::duplicateTapKeyIds(*rows)) {
+      err << "felisc: error: " << *label << ": foreign key name '" << key_id
+          << "' is used in several tables, but TAP_SCHEMA keys.key_id is unique: no TAP_SCHEMA can hold this "
+             "schema (felis's load fails too)\n";
+      duplicates = true;
+    }
+  }
+  if (duplicates) return std::nullopt;
+  std::vector<diff::TapChange> upgrade = diff::diffTapRows(old_rows, new_rows);
+  if (upgrade.empty()) return std::pair{std::string(), std::string()};
+  emit::TapSqlOptions options;
+  options.names = namesOf(args);
+  const std::string what = "schema " + versions.new_schema->name + ": " +
+                           (versions.old_schema ? versions.old_label : std::string("(none)")) + " -> " +
+                           versions.new_label + " (felisc migrate --tap-dir)\n";
+  return std::pair{
+      "-- TAP_SCHEMA upgrade of " + what + emit::tapChangesSql(upgrade, options),
+      "-- TAP_SCHEMA downgrade of " + what + emit::tapChangesSql(diff::inverseTapChanges(upgrade), options)};
+}
+
 std::string withTapStatements(const std::string& sql, const std::string& statements) {
   if (statements.empty()) return sql;
   const std::string block = "-- TAP_SCHEMA rows (felisc diff --with-tap)\n" + statements;

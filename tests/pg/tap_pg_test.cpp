@@ -112,6 +112,47 @@ TEST(TapPg, CdbLatissHistoryUpgradeEqualsFreshFillAndDowngradeGivesBack) {
   EXPECT_EQ(refused, 9u);  // 01->02 ... 09->10
 }
 
+// --with-tap: TAP_SCHEMA beside the schema, changed inside the migration's own
+// transaction; CADC's layout (postfix 11, felis's extension columns) on the way.
+TEST(TapPg, WithTapMigratesSchemaAndRowsTogether) {
+  testing::ScratchDatabase db;
+  ASSERT_TRUE(db.ok());
+  const std::string a = latiss("30_2025-06-17_8687748.yaml");
+  const std::string b = latiss("31_2025-12-04_52ed803.yaml");
+  testing::CliRun schema = testing::runFelisc({"create", a});
+  ASSERT_EQ(schema.exit_code, 0) << schema.err;
+  ASSERT_TRUE(db.exec(schema.out));
+  testing::CliRun fill =
+      testing::runFelisc({"tap", "create", "--init", "--extensions", "-n", "tap_schema", "-p", "11", a});
+  ASSERT_EQ(fill.exit_code, 0) << fill.err;
+  ASSERT_TRUE(db.exec(fill.out));
+  const std::vector<std::string> tap_options = {"--tap-schema-name", "tap_schema", "--tap-tables-postfix",
+                                                "11"};
+  auto drift = [&](const std::string& file) {
+    std::vector<std::string> args = {"drift", "--tap", db.conninfo(), file};
+    args.insert(args.end(), tap_options.begin(), tap_options.end());
+    return testing::runFelisc(args);
+  };
+  EXPECT_EQ(drift(a).exit_code, 0) << drift(a).out << drift(a).err;
+  EXPECT_EQ(drift(b).exit_code, 1);
+
+  std::vector<std::string> args = {"diff", "--with-tap", "--allow-data-loss", a, b};
+  args.insert(args.end(), tap_options.begin(), tap_options.end());
+  testing::CliRun up = testing::runFelisc(args);
+  ASSERT_EQ(up.exit_code, 1) << up.err;
+  EXPECT_NE(up.out.find("UPDATE tap_schema.columns11 SET"), std::string::npos) << up.out;
+  ASSERT_TRUE(db.exec(up.out));
+  testing::CliRun after = drift(b);
+  EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
+  EXPECT_EQ(testing::runFelisc({"drift", db.conninfo(), b}).exit_code, 0);  // the schema itself too
+
+  args.insert(args.begin() + 1, {"--direction", "down"});
+  testing::CliRun down = testing::runFelisc(args);
+  ASSERT_EQ(down.exit_code, 1) << down.err;
+  ASSERT_TRUE(db.exec(down.out));
+  EXPECT_EQ(drift(a).exit_code, 0) << drift(a).out;
+}
+
 class TapDrift : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -17,6 +17,7 @@
 #include "diff_engine/tap_schema.h"
 #include "emitters/tap_sql.h"
 #include "tests/support/cli_runner.h"
+#include "tests/support/run_command.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc {
@@ -465,6 +466,49 @@ TEST(TapCli, WithTapPutsTheRowChangesInsideTheMigration) {
   // The same statements as the script of its own.
   const std::string statements = tap.out.substr(tap.out.find("BEGIN;\n") + 7);
   EXPECT_NE(with.out.find(statements.substr(0, statements.size() - 8)), std::string::npos);
+}
+
+// migrate --tap-dir: a TAP_SCHEMA script pair for every schema whose rows change,
+// also cdb_gamma, whose change (tap:table_index, tap:principal) needs no revision.
+TEST(TapCli, MigrateWritesTapScriptsBesideTheRevisions) {
+  testing::TempDir repo;
+  const std::filesystem::path yml = std::filesystem::path(repo.path()) / "yml";
+  std::filesystem::create_directories(yml);
+  auto place = [&](const std::string& fixture, const std::string& as) {
+    std::filesystem::copy_file(testing::fixturesDir() / "migrate" / (fixture + ".yaml"), yml / (as + ".yaml"),
+                               std::filesystem::copy_options::overwrite_existing);
+  };
+  auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", repo.path()});
+    testing::CommandResult result = testing::runCommand(args);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+  };
+  for (const char* name : {"cdb_alpha", "cdb_gamma"}) place(name, name);
+  git({"init", "-q"});
+  git({"add", "yml"});
+  git({"-c", "user.name=felisc", "-c", "user.email=felisc@example.org", "commit", "-q", "-m", "base"});
+  place("cdb_alpha_v2", "cdb_alpha");
+  place("cdb_gamma_v2", "cdb_gamma");
+  const std::filesystem::path tap = std::filesystem::path(repo.path()) / "tap";
+  testing::CliRun run =
+      testing::runFelisc({"migrate", "--sdm-schemas", repo.path(), "--base", "HEAD", "--alembic-dir",
+                          (std::filesystem::path(repo.path()) / "alembic").string(), "--create-date",
+                          "2026-01-01 00:00:00", "--tap-dir", tap.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("  TAP_SCHEMA " + (tap / "cdb_gamma.tap.up.sql").string() + "\n"), std::string::npos)
+      << run.out;
+  const std::string gamma_up = testing::readFile(tap / "cdb_gamma.tap.up.sql");
+  EXPECT_NE(gamma_up.find("UPDATE \"TAP_SCHEMA\".tables SET table_index = 2 WHERE"), std::string::npos)
+      << gamma_up;
+  EXPECT_NE(gamma_up.find("UPDATE \"TAP_SCHEMA\".columns SET principal = 1 WHERE"), std::string::npos)
+      << gamma_up;
+  const std::string gamma_down = testing::readFile(tap / "cdb_gamma.tap.down.sql");
+  EXPECT_NE(gamma_down.find("SET table_index = 1 WHERE"), std::string::npos) << gamma_down;
+  const std::string alpha_up = testing::readFile(tap / "cdb_alpha.tap.up.sql");
+  EXPECT_NE(alpha_up.find("INSERT INTO \"TAP_SCHEMA\".columns"), std::string::npos) << alpha_up;
+  EXPECT_NE(alpha_up.find("'can_see_sky'"), std::string::npos) << alpha_up;
+  EXPECT_NE(testing::readFile(tap / "cdb_alpha.tap.down.sql").find("DELETE FROM \"TAP_SCHEMA\".columns"),
+            std::string::npos);
 }
 
 TEST(TapCli, InvalidFileGetsDiagnosticsAndNoSql) {
