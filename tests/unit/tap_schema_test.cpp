@@ -517,6 +517,14 @@ TEST(TapCli, InvalidFileGetsDiagnosticsAndNoSql) {
   EXPECT_EQ(run.out, "");
   EXPECT_NE(run.err.find("bad.yaml:"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("error:"), std::string::npos) << run.err;
+  testing::CliRun missing = testing::runFelisc({"tap", "create", (tapFixture("no-such-file.yaml")).string()});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_EQ(missing.out, "");
+  // Markdown is a format of the TAP_SCHEMA drift only; refused before any connection.
+  testing::CliRun markdown = testing::runFelisc(
+      {"drift", "--format", "markdown", "host=nowhere.invalid", tapFixture("rules.yaml").string()});
+  EXPECT_EQ(markdown.exit_code, 2);
+  EXPECT_NE(markdown.err.find("--format markdown goes with --tap"), std::string::npos) << markdown.err;
 }
 
 }  // namespace
