@@ -35,4 +35,6 @@ void registerVerify(CLI::App& app, CommandContext& context);
 /// `felisc drift DB FILE`: a live schema compared with its Felis file (cli_drift.cpp).
 void registerDrift(CLI::App& app, CommandContext& context);
 
+/// `felisc tap create FILE`: TAP_SCHEMA rows (tap_cmd.cpp).
+void registerTap(CLI::App& app, CommandContext& context);
 }  // namespace felisc::cli

@@ -16,6 +16,7 @@
 #include "compiler/cli/inputs.h"
 #include "compiler/cli/output.h"
 #include "compiler/cli/schema_source.h"
+#include "compiler/cli/tap.h"
 #include "diff_engine/compatibility.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/online.h"
@@ -50,6 +51,9 @@ struct DiffArgs {
   bool online = false;
   std::string lock_timeout = kDefaultLockTimeout;
   std::string statement_timeout = "off";
+  bool tap = false;       ///< --tap: the TAP_SCHEMA change instead of the schema's (tap_cmd.cpp)
+  bool with_tap = false;  ///< --with-tap: the TAP_SCHEMA change inside the migration's transaction
+  TapArgs tap_args;
 };
 
 /// A PostgreSQL duration as --lock-timeout takes it: a number with an optional
@@ -170,6 +174,14 @@ int runDiff(DiffArgs args, CommandContext& context) {
     return old_side.io_error || new_side.io_error ? kExitUsage : kExitFindings;
   }
 
+  if ((args.tap || args.with_tap) && args.format != "sql") {
+    context.err << "felisc: error: --tap and --with-tap write SQL: drop --format\n";
+    return kExitUsage;
+  }
+  if (args.tap)
+    return runTapDiff(old_side, new_side, args.tap_args, args.direction == "down", args.output,
+                      args.down_output, context);
+
   if (!args.profile.empty()) {
     int code = deployDiffSides(args.profile, {old_side, args.old_db}, {new_side, args.new_db}, context.err);
     if (code != kExitOk) return code;
@@ -210,10 +222,21 @@ int runDiff(DiffArgs args, CommandContext& context) {
   std::string text = render(plan, direction, args);
   std::string down_text;
   if (!args.down_output.empty()) down_text = render(plan, diff::Direction::Down, args);
+  bool tap_changes = false;
+  if (args.with_tap) {
+    std::optional<std::string> tap = tapChangeStatements(old_side, new_side, args.tap_args,
+                                                         direction == diff::Direction::Down, context.err);
+    std::optional<std::string> tap_down =
+        tapChangeStatements(old_side, new_side, args.tap_args, true, context.err);
+    if (!tap || !tap_down) return kExitUsage;
+    tap_changes = !tap->empty();
+    text = withTapStatements(text, *tap);
+    if (!args.down_output.empty()) down_text = withTapStatements(down_text, *tap_down);
+  }
   if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
   if (!args.down_output.empty() && !writeFileAtomically(args.down_output, down_text, context.err))
     return kExitUsage;
-  return plan.empty() ? kExitOk : kExitFindings;
+  return plan.empty() && !tap_changes ? kExitOk : kExitFindings;
 }
 
 }  // namespace
@@ -307,6 +330,13 @@ void registerDiff(CLI::App& app, CommandContext& context) {
       ->capture_default_str();
   command->add_flag("!--no-id-generation", args->id_generation,
                     "do not generate missing @ids (every object then needs one)");
+  command->add_flag("--tap", args->tap,
+                    "write the TAP_SCHEMA change instead (INSERT, UPDATE, DELETE of the rows felis's "
+                    "load-tap-schema gives each side), as a script of its own; see README, 'TAP_SCHEMA'");
+  command->add_flag("--with-tap", args->with_tap,
+                    "also change the TAP_SCHEMA rows, inside the migration's transaction (when TAP_SCHEMA "
+                    "lives beside the schema; SQL output only)");
+  addTapOptions(command, args->tap_args);
   command->callback([args, &context] { context.exit_code = runDiff(*args, context); });
 }
 

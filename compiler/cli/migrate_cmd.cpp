@@ -15,6 +15,7 @@
 #include "compiler/cli/output.h"
 #include "compiler/cli/profile.h"
 #include "compiler/cli/schema_source.h"
+#include "compiler/cli/tap.h"
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
 #include "emitters/alembic/revision.h"
@@ -35,6 +36,8 @@ struct MigrateArgs {
   bool id_generation = true;
   std::string profile;
   RevisionArgs revision;
+  std::string tap_dir;  ///< --tap-dir: TAP_SCHEMA upgrade/downgrade scripts go here (tap_cmd.cpp)
+  TapArgs tap_args;
 };
 
 /// One ConsDB schema file (`yml/cdb_<name>.yaml`) across the change.
@@ -44,6 +47,8 @@ struct SchemaChange {
   Kind kind = Kind::Unchanged;
   std::shared_ptr<const model::Schema> old_schema;
   std::shared_ptr<const model::Schema> new_schema;
+  std::string old_text;  ///< the Felis texts, for the TAP_SCHEMA rows (--tap-dir)
+  std::string new_text;
   diff::Plan plan;
   std::optional<PendingRevision> pending;
 };
@@ -150,16 +155,19 @@ bool loadSchemas(const MigrateArgs& args, std::vector<SchemaChange>& changes, in
     SchemaChange change;
     change.stem = stem;
     const std::string path = "yml/" + stem + ".yaml";
-    auto load = [&](cli::LoadedSchema side, std::shared_ptr<const model::Schema>& into) {
+    auto load = [&](cli::LoadedSchema side, std::shared_ptr<const model::Schema>& into, std::string& text) {
       err << side.rendered_diagnostics;
       ok = ok && side.schema != nullptr;
       io_error = io_error || side.io_error;
       into = side.schema;
+      text = std::move(side.source_text);
     };
     if (at_base.contains(stem))
-      load(cli::loadFelisAtRevision(args.sdm_schemas, args.base, path, options), change.old_schema);
+      load(cli::loadFelisAtRevision(args.sdm_schemas, args.base, path, options), change.old_schema,
+           change.old_text);
     if (in_tree.contains(stem))
-      load(cli::loadFelisSide((fs::path(args.sdm_schemas) / path).string(), options), change.new_schema);
+      load(cli::loadFelisSide((fs::path(args.sdm_schemas) / path).string(), options), change.new_schema,
+           change.new_text);
     changes.push_back(std::move(change));
   }
   if (!ok) exit_code = io_error ? kExitUsage : kExitFindings;
@@ -277,6 +285,30 @@ void printSummary(const MigrateArgs& args, const std::vector<SchemaChange>& chan
       << (args.dry_run ? " to write" : " written") << ", " << unchanged.size() << " unchanged\n";
 }
 
+/// --tap-dir: `<dir>/<stem>.tap.up.sql` and `.tap.down.sql` for every schema whose
+/// TAP_SCHEMA rows change (also one whose plan is empty); false on an error.
+bool prepareTapScripts(const MigrateArgs& args, const std::vector<SchemaChange>& changes,
+                       std::vector<std::pair<std::string, std::string>>& files, std::ostream& err) {
+  bool ok = true;
+  for (const SchemaChange& change : changes) {
+    if (!change.new_schema) continue;
+    const std::string path = "yml/" + change.stem + ".yaml";
+    TapVersions versions{change.old_schema.get(), change.old_text, args.base + ":" + path,
+                         change.new_schema.get(), change.new_text, path};
+    std::optional<std::pair<std::string, std::string>> scripts =
+        tapMigrationScripts(versions, args.tap_args, err);
+    if (!scripts) {
+      ok = false;
+      continue;
+    }
+    if (scripts->first.empty()) continue;
+    const fs::path base = fs::path(args.tap_dir) / change.stem;
+    files.emplace_back(base.string() + ".tap.up.sql", scripts->first);
+    files.emplace_back(base.string() + ".tap.down.sql", scripts->second);
+  }
+  return ok;
+}
+
 int runMigrate(const MigrateArgs& args, CommandContext& context) {
   std::vector<SchemaChange> changes;
   int exit_code = kExitOk;
@@ -292,6 +324,15 @@ int runMigrate(const MigrateArgs& args, CommandContext& context) {
   if (!date) return kExitUsage;
   // Every revision is computed before any is written: an error leaves nothing behind.
   if (!prepareAll(args, *date, changes, context.err)) return kExitUsage;
+  std::vector<std::pair<std::string, std::string>> tap_files;
+  if (!args.tap_dir.empty() && !prepareTapScripts(args, changes, tap_files, context.err))
+    return kExitFindings;
+  if (!args.dry_run && !tap_files.empty()) {
+    std::error_code error;
+    fs::create_directories(args.tap_dir, error);
+    for (const auto& [path, text] : tap_files)
+      if (!writeFileAtomically(path, text, context.err)) return kExitUsage;
+  }
   if (!args.dry_run) {
     std::vector<PendingRevision> pending;
     for (const SchemaChange& change : changes)
@@ -299,6 +340,8 @@ int runMigrate(const MigrateArgs& args, CommandContext& context) {
     if (!writeRevisions(pending, context.err)) return kExitUsage;
   }
   printSummary(args, changes, context.out);
+  for (const auto& [path, text] : tap_files)
+    context.out << "  TAP_SCHEMA " << (args.dry_run ? "would write " : "") << path << '\n';
   return kExitOk;
 }
 
@@ -341,6 +384,12 @@ void registerMigrate(CLI::App& app, CommandContext& context) {
                     "write revisions that drop tables or columns or narrow types");
   command->add_flag("!--no-id-generation", args->id_generation,
                     "do not generate missing @ids (every object then needs one)");
+  command
+      ->add_option("--tap-dir", args->tap_dir,
+                   "also write the TAP_SCHEMA upgrade and downgrade of every schema whose rows change, as "
+                   "DIR/<schema>.tap.up.sql and .tap.down.sql (see README, 'TAP_SCHEMA')")
+      ->type_name("DIR");
+  addTapOptions(command, args->tap_args);
   command->callback([args, &context] { context.exit_code = runMigrate(*args, context); });
 }
 

@@ -12,6 +12,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
   registerVerify(app, context);
   registerDrift(app, context);
   registerMigrate(app, context);
+  registerTap(app, context);
 }
 
 }  // namespace felisc::cli

@@ -101,6 +101,7 @@ LoadedSchema fromReadResult(felis::ReadResult result, std::string label) {
   side.io_error = !result.schema && result.source_text.empty() && result.diagnostics.hasErrors() &&
                   result.diagnostics.all().front().id == model::DiagId::err_io;
   side.schema = std::move(result.schema);
+  side.source_text = std::move(result.source_text);
   return side;
 }
 

@@ -20,6 +20,7 @@ struct LoadedSchema {
   std::string label;                            ///< "old.yaml", "main:yml/cdb_latiss.yaml", "db:cdb_latiss"
   std::string rendered_diagnostics;             ///< clang-style text, ready for stderr
   bool io_error = false;                        ///< unreadable input (exit 2), not invalid input (exit 1)
+  std::string source_text;                      ///< the Felis text read (files only; TAP_SCHEMA facts)
 };
 
 /// Whether `spec` names a git revision's file (`REV:PATH`) rather than a file:
