@@ -15,6 +15,7 @@
 # python3-alembic), and `felisc diff` of two such files (one column added)
 # beside Python's load of one of them.
 #
+# FELISC_BENCH_BIN=BIN measures BIN instead of BUILD_DIR/felisc;
 # FELISC_BENCH_BEFORE=BIN adds a "before" column: the same commands run by
 # another felisc binary (e.g. one built from main), alternating with this one.
 # --quick: 1,000 tables only and fewer repetitions (the ctest smoke test
@@ -45,6 +46,8 @@ if [[ "$build_type" == Debug || -z "$build_type" ]] || grep -q '^FELISC_SANITIZE
   echo "bench: warning: $build is a ${build_type:-default} (or sanitizer) build; timings mean little" >&2
 fi
 cmake --build "$build" --target felisc >/dev/null
+# A copy (FELISC_BENCH_BIN) keeps a rebuild during a long run from changing what is measured.
+felisc="${FELISC_BENCH_BIN:-$build/felisc}"
 
 work="$(mktemp -d /tmp/felisc-bench.XXXXXX)"
 cluster="$work/cluster"
@@ -54,6 +57,6 @@ port="$(sed -n 's/.*port=\([0-9]*\).*/\1/p' "$cluster/conninfo")"
 
 echo "felisc $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') ($build_type), $(nproc) cores," \
   "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/python3 "$root/tests/bench/whole_commands.py" --felisc "$build/felisc" --port "$port" --work "$work" \
+/usr/bin/python3 "$root/tests/bench/whole_commands.py" --felisc "$felisc" --port "$port" --work "$work" \
   --corpus "$SDM_SCHEMAS_DIR/yml" "${quick[@]}" ${FELISC_BENCH_BEFORE:+--before "$FELISC_BENCH_BEFORE"}
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -35,12 +35,20 @@ def table_name(i: int) -> str:
     return f"t{i:05d}"
 
 
+def table_description(i: int) -> str:
+    return f"Synthetic table {i} of the felisc benchmark, shaped like a ConsDB table."
+
+
+def column_description(table: str, column: str) -> str:
+    return f"Column {column} of table {table}; a sentence of the usual length for a description."
+
+
 def table_yaml(i: int, add_column: bool) -> str:
     t = table_name(i)
     out = [
         f"- name: {t}",
         f'  "@id": "#{t}"',
-        f"  description: Synthetic table {i} of the felisc benchmark, shaped like a ConsDB table.",
+        f"  description: {table_description(i)}",
         "  primaryKey:",
         f'  - "#{t}.id"',
         "  columns:",
@@ -58,7 +66,7 @@ def table_yaml(i: int, add_column: bool) -> str:
         if not nullable:
             out.append("    nullable: false")
         out += [
-            f"    description: Column {name} of table {t}; a sentence of the usual length for a description.",
+            f"    description: {column_description(t, name)}",
             "    ivoa:ucd: meta.id;meta.main" if name == "id" else "    ivoa:ucd: meta.note",
         ]
     out += [
@@ -122,7 +130,7 @@ def metadata(tables: int, schema: str):
         "timestamp": lambda extra: postgresql.TIMESTAMP(precision=int(extra["precision"])),
         "text": lambda _: sa.Text(),
         "boolean": lambda _: sa.Boolean(),
-        "float": lambda _: postgresql.REAL(),
+        "float": lambda _: postgresql.DOUBLE_PRECISION(),  # Felis float is double precision in PostgreSQL
         "char": lambda extra: sa.CHAR(int(extra["length"])),
     }
     meta = sa.MetaData(schema=schema)
@@ -134,11 +142,12 @@ def metadata(tables: int, schema: str):
             if name == "prev_id" and i > 0:
                 args.append(sa.ForeignKey(f"{schema}.{table_name(i // 2)}.id", name=f"{t}_fk"))
             columns.append(sa.Column(name, types[datatype](extra), *args, nullable=nullable,
-                                     primary_key=name == "id", autoincrement=False))
+                                     primary_key=name == "id", autoincrement=False,
+                                     comment=column_description(t, name)))
         sa.Table(t, meta, *columns,
                  sa.UniqueConstraint("day_obs", "prev_id", name=f"{t}_un"),
                  sa.CheckConstraint("ra >= 0 AND ra < 360", name=f"{t}_ck"),
-                 sa.Index(f"{t}_ra_idx", "ra"))
+                 sa.Index(f"{t}_ra_idx", "ra"), comment=table_description(i))
     return meta
 
 
