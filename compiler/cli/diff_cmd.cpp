@@ -7,7 +7,6 @@
 #include <memory>
 #include <regex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "compiler/cli/alembic_revisions.h"
@@ -155,12 +154,8 @@ int runDiff(DiffArgs args, CommandContext& context) {
 
   cli::LoadedSchema old_side;
   cli::LoadedSchema new_side;
-  {
-    // Two files: the old side on a thread of its own while this one reads the new (issue 17).
-    std::jthread old_reader;
-    if (!old_from_db) old_reader = std::jthread([&] { old_side = loadSide(args.old_spec, "", "", args); });
-    if (!new_from_db) new_side = loadSide(args.new_spec, "", "", args);
-  }
+  if (!old_from_db) old_side = loadSide(args.old_spec, "", "", args);
+  if (!new_from_db) new_side = loadSide(args.new_spec, "", "", args);
   // A database side reads --schema, else the schema the file side names.
   auto schemaFor = [&](const cli::LoadedSchema& other) {
     if (!args.schema.empty()) return args.schema;

@@ -42,13 +42,13 @@ def run_once(argv, env=None):
 
 
 class Row:
-    def __init__(self, name, felisc, reference, ref_name, reps, target=None, input_mb=None):
+    def __init__(self, name, felisc, reference, ref_name, reps, target=None, input_mb=None, before=True):
         self.name, self.felisc, self.reference, self.ref_name = name, felisc, reference, ref_name
         self.reps, self.target, self.input_mb = reps, target, input_mb
         self.times, self.rss, self.ref_times, self.ref_rss = [], [], [], []
         self.before_times, self.before_rss = [], []
         # The same command with another felisc binary (--before), measured alternately.
-        self.before = [BEFORE[0], *felisc[1:]] if BEFORE[0] else None
+        self.before = [BEFORE[0], *felisc[1:]] if BEFORE[0] and before else None
 
     def measure(self, ref_reps=None):
         ref_reps = self.reps if ref_reps is None else ref_reps
@@ -100,6 +100,30 @@ def prepare(size, args):
     return old, new, db, f"host=127.0.0.1 port={args.port} user=postgres dbname={db}"
 
 
+def print_row(row, with_before):
+    """One line of the table, printed as soon as the row is measured."""
+    t = statistics.median(row.times)
+    rss = max(row.rss)
+    memory = f"{rss:,.0f} MB" + (f" ({rss / row.input_mb:.1f}x input)" if row.input_mb else "")
+    ratio, reference = "", ""
+    if row.ref_times:
+        r = statistics.median(row.ref_times)
+        if row.ref_name == "`/bin/true`":
+            ratio = f"+{(t - r) * 1e3:.1f} ms over it"
+        elif row.ref_name == "`pg_dump --schema-only`":
+            ratio = f"{t / r:.2f} of it"
+        else:
+            ratio = f"{r / t:.1f}x faster"
+        reference = f"{ms(r)} (n={len(row.ref_times)})"
+    before = ""
+    if with_before:
+        before = "— | "
+        if row.before_times:
+            before = f"{ms(statistics.median(row.before_times))}, {max(row.before_rss):,.0f} MB | "
+    print(f"| {row.name} | {before}{ms(t)} (n={len(row.times)}) | {memory} | {row.ref_name} | {reference} | "
+          f"{ratio} | {row.target or ''} |", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--felisc", required=True)
@@ -116,67 +140,54 @@ def main():
     fast = 3 if quick else 11  # repetitions of sub-second commands
     slow = 1 if quick else 3  # of the ones that take seconds
     felisc = args.felisc
+    before = "before | " if args.before else ""
+    print(f"| command | {before}felisc | max RSS | reference (same run) | reference | ratio | target |")
+    print("|---|---|---|---|---|---|---|" + ("---|" if args.before else ""), flush=True)
     rows = []
 
+    def add(row):
+        rows.append(row)
+        print_row(row, bool(args.before))
+        return row
+
     # Start-up: no reference does the same work; /bin/true is the floor (fork+exec).
-    rows.append(Row("`felisc --version` (start-up)", [felisc, "--version"], ["/bin/true"], "`/bin/true`",
+    add(Row("`felisc --version` (start-up)", [felisc, "--version"], ["/bin/true"], "`/bin/true`",
                     fast * 3, "<= 5 ms").measure())
 
     corpus = sorted(glob.glob(os.path.join(args.corpus, "*.yaml")))
     corpus_mb = sum(os.path.getsize(f) for f in corpus) / 2**20
     load = ("import sys, yaml\nfor name in sys.argv[1:]:\n"
             "    with open(name, encoding='utf-8') as f: yaml.load(f, Loader=yaml.CSafeLoader)\n")
-    rows.append(Row(f"`felisc validate yml/*.yaml` ({len(corpus)} files, {corpus_mb:.1f} MB)",
+    add(Row(f"`felisc validate yml/*.yaml` ({len(corpus)} files, {corpus_mb:.1f} MB)",
                     [felisc, "validate", *corpus], [PYTHON, "-c", load, *corpus],
                     "Python `yaml.load(CSafeLoader)`, whole process", fast, ">= 8x", corpus_mb).measure())
 
     for size in sizes:
         old, new, db, conninfo = prepare(size, args)
         input_mb = os.path.getsize(old) / 2**20
-        reps = fast if size <= 1000 else slow
-        rows.append(Row(f"`felisc inspect` {size:,} tables", [felisc, "inspect", conninfo, "--schema", "bench"],
+        light = (fast if quick else 5) if size <= 1000 else slow  # inspect, diff, drift --read-only
+        reps = 1  # drift, verify and Alembic: minutes each on a loaded machine
+        print(f"bench: {size:,} tables", file=sys.stderr, flush=True)
+        add(Row(f"`felisc inspect` {size:,} tables", [felisc, "inspect", conninfo, "--schema", "bench"],
                         [f"{PG_BIN}/pg_dump", "--schema-only", "-n", "bench", "-h", "127.0.0.1", "-p",
                          str(args.port), "-U", "postgres", db],
-                        "`pg_dump --schema-only`", reps, "<= 0.3 of it", input_mb).measure())
+                        "`pg_dump --schema-only`", light, "<= 0.3 of it", input_mb).measure())
         alembic = [PYTHON, os.path.join(HERE, "alembic_autogen.py"),
                    f"postgresql+psycopg2://postgres@127.0.0.1:{args.port}/{db}", str(size)]
-        ref_reps = slow if size <= 1000 else 1  # Alembic takes minutes at 10,000 tables
+        ref_reps = reps
         drift = Row(f"`felisc drift` {size:,} tables, no change", [felisc, "drift", conninfo, old], alembic,
-                    "Alembic no-change autogenerate", reps, ">= 100x", input_mb).measure(ref_reps)
-        rows.append(drift)
-        for name, argv in (("`felisc drift --read-only`", [felisc, "drift", "--read-only", conninfo, old]),
-                           ("`felisc verify DB FILE`", [felisc, "verify", conninfo, old])):
+                    "Alembic no-change autogenerate", reps, ">= 100x", input_mb, before=False).measure(ref_reps)
+        add(drift)
+        for name, argv, n in (("`felisc drift --read-only`", [felisc, "drift", "--read-only", conninfo, old], light),
+                              ("`felisc verify DB FILE`", [felisc, "verify", conninfo, old], reps)):
             row = Row(f"{name} {size:,} tables, no change", argv, None, "Alembic no-change autogenerate",
-                      reps, ">= 100x", input_mb).measure()
+                      n, ">= 100x", input_mb, before=n > 1).measure()
             row.ref_times, row.ref_rss = drift.ref_times, drift.ref_rss  # same reference, measured once
-            rows.append(row)
-        rows.append(Row(f"`felisc diff A B` {size:,} tables, one column added ({input_mb:.0f} MB each)",
+            add(row)
+        add(Row(f"`felisc diff A B` {size:,} tables, one column added ({input_mb:.0f} MB each)",
                         [felisc, "diff", old, new], [PYTHON, "-c", load, old],
-                        "Python CSafeLoader load of one file", reps,
+                        "Python CSafeLoader load of one file", light,
                         "<= 1 s, <= 250 MB" if size >= 10000 else None, input_mb).measure())
-
-    before = "before | " if args.before else ""
-    print(f"| command | {before}felisc | max RSS | reference (same run) | reference | ratio | target |")
-    print("|---|---|---|---|---|---|---|" + ("---|" if args.before else ""))
-    for row in rows:
-        t = statistics.median(row.times)
-        rss = max(row.rss)
-        memory = f"{rss:,.0f} MB" + (f" ({rss / row.input_mb:.1f}x input)" if row.input_mb else "")
-        if row.ref_times:
-            r = statistics.median(row.ref_times)
-            if row.ref_name == "`/bin/true`":
-                ratio = f"+{(t - r) * 1e3:.1f} ms over it"
-            elif row.ref_name == "`pg_dump --schema-only`":
-                ratio = f"{t / r:.2f} of it"
-            else:
-                ratio = f"{r / t:.1f}x faster"
-            reference = f"{ms(r)} (n={len(row.ref_times)})"
-        else:
-            ratio, reference = "", ""
-        if args.before:
-            before = f"{ms(statistics.median(row.before_times))}, {max(row.before_rss):,.0f} MB | "
-        print(f"| {row.name} | {before}{ms(t)} (n={len(row.times)}) | {memory} | {row.ref_name} | {reference} | "
-              f"{ratio} | {row.target or ''} |")
 
 
 if __name__ == "__main__":
