@@ -15,6 +15,8 @@
 # python3-alembic), and `felisc diff` of two such files (one column added)
 # beside Python's load of one of them.
 #
+# FELISC_BENCH_SIZES=1000,10000 (table counts) and FELISC_BENCH_SKIP=REGEX (rows
+# not measured) make a shorter run.
 # FELISC_BENCH_BIN=BIN measures BIN instead of BUILD_DIR/felisc;
 # FELISC_BENCH_BEFORE=BIN adds a "before" column: the same commands run by
 # another felisc binary (e.g. one built from main), alternating with this one.
@@ -58,5 +60,6 @@ port="$(sed -n 's/.*port=\([0-9]*\).*/\1/p' "$cluster/conninfo")"
 echo "felisc $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') ($build_type), $(nproc) cores," \
   "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 "$root/tests/bench/whole_commands.py" --felisc "$felisc" --port "$port" --work "$work" \
-  --corpus "$SDM_SCHEMAS_DIR/yml" "${quick[@]}" ${FELISC_BENCH_BEFORE:+--before "$FELISC_BENCH_BEFORE"}
+  --corpus "$SDM_SCHEMAS_DIR/yml" "${quick[@]}" ${FELISC_BENCH_SIZES:+--sizes="$FELISC_BENCH_SIZES"} \
+  ${FELISC_BENCH_SKIP:+--skip="$FELISC_BENCH_SKIP"} ${FELISC_BENCH_BEFORE:+--before "$FELISC_BENCH_BEFORE"}
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
