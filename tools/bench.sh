@@ -51,6 +51,7 @@ cmake --build "$build" --target felisc >/dev/null
 # A copy (FELISC_BENCH_BIN) keeps a rebuild during a long run from changing what is measured.
 felisc="${FELISC_BENCH_BIN:-$build/felisc}"
 
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the source tree
 work="$(mktemp -d /tmp/felisc-bench.XXXXXX)"
 cluster="$work/cluster"
 trap '"$root/tools/pg-test-cluster.sh" stop "$cluster" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
