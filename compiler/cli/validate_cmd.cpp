@@ -11,6 +11,7 @@
 #include "compiler/cli/commands.h"
 #include "compiler/cli/output.h"
 #include "compiler/cli/profile.h"
+#include "compiler/felis/parallel_read.h"
 #include "compiler/felis/reader.h"
 
 namespace felisc::cli {
@@ -49,8 +50,11 @@ int runValidate(const ValidateArgs& args, CommandContext& context) {
   std::size_t errors = 0;
   std::size_t warnings = 0;
   nlohmann::json files = nlohmann::json::array();
-  for (const std::string& file : args.files) {
-    felis::ReadResult result = felis::readFelisFile(file, args.read);
+  // Read on all cores (issue 17); reported below in the order given, as before.
+  std::vector<felis::ReadResult> results = felis::readFelisFiles(args.files, args.read);
+  for (std::size_t index = 0; index < args.files.size(); ++index) {
+    const std::string& file = args.files[index];
+    felis::ReadResult& result = results[index];
     // The profile's view checks need a valid model; they come after the reader's.
     model::Diagnostics checks;
     if (profile != nullptr && result.schema) checks = model::checkViewTables(*result.schema, *profile);

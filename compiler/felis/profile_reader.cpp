@@ -63,7 +63,7 @@ std::string describeValue(const YamlNode& node) {
     case ResolvedScalar::Kind::Boolean: return "a boolean (" + scalar.text + ")";
     case ResolvedScalar::Kind::Integer: return "an integer (" + scalar.text + ")";
     case ResolvedScalar::Kind::Float: return "a float (" + scalar.text + ")";
-    case ResolvedScalar::Kind::Timestamp: return "a date (" + node.value + ")";
+    case ResolvedScalar::Kind::Timestamp: return "a date (" + std::string(node.value) + ")";
     case ResolvedScalar::Kind::String: return "a string ('" + scalar.text + "')";
   }
   return "a scalar";
@@ -310,7 +310,7 @@ class ProfileReader {
     rule.pos = mapping.pos;
     // The name, when readable, names the view in every later message.
     std::string what = index_what;
-    if (const YamlNode* name = stringValue(mapping, "name")) what = "view '" + name->value + "'";
+    if (const YamlNode* name = stringValue(mapping, "name")) what = "view '" + std::string(name->value) + "'";
     Keys keys = collect(mapping, kViewKeys, what);
     bool ok = readRequiredString(keys, "name", what, mapping.pos, rule.name);
     ok = readRequiredString(keys, "base", what, mapping.pos, rule.base) && ok;
@@ -432,7 +432,7 @@ class ProfileReader {
 
   void readExtraColumnBody(const YamlNode& mapping, const std::string& rule_what, model::Column& column) {
     std::string what = "the column of " + rule_what;
-    if (const YamlNode* name = stringValue(mapping, "name")) what = "extra column '" + name->value + "'";
+    if (const YamlNode* name = stringValue(mapping, "name")) what = "extra column '" + std::string(name->value) + "'";
     Keys keys = collect(mapping, kColumnKeys, what);
     column.pos = mapping.pos;
     if (readRequiredString(keys, "name", what, mapping.pos, column.name))

@@ -291,7 +291,7 @@ std::string describeValue(const YamlNode& node, const ResolvedScalar* scalar) {
     case ResolvedScalar::Kind::Boolean: return "a boolean (" + scalar->text + ")";
     case ResolvedScalar::Kind::Integer: return "an integer (" + scalar->text + ")";
     case ResolvedScalar::Kind::Float: return "a float (" + scalar->text + ")";
-    case ResolvedScalar::Kind::Timestamp: return "a date (" + node.value + ")";
+    case ResolvedScalar::Kind::Timestamp: return "a date (" + std::string(node.value) + ")";
     case ResolvedScalar::Kind::String: return "a string ('" + scalar->text + "')";
   }
   return "a scalar";
@@ -895,7 +895,7 @@ void Reader::readVersion(const Field& field, const What& what, model::Schema& sc
     getRequiredString(current_field, what, version.current, false);
   }
   for (std::size_t i = 0; i + 1 < value.children.size(); i += 2) {
-    const std::string& key = node(value.children[i]).value;
+    const std::string_view key = node(value.children[i]).value;
     if (key != "compatible" && key != "read_compatible") continue;
     Field list_field{field.spec, false, value.children[i], value.children[i + 1]};
     std::vector<IdRef> items;
@@ -930,7 +930,7 @@ void Reader::readResources(const Field& field, const What& what) {
       diag_.report(DiagId::err_missing_key, entry.pos, {"uri", entry_what.text()});
       continue;
     }
-    ResourceDecl decl{name.value, {}, uri->pos};
+    ResourceDecl decl{std::string(name.value), {}, uri->pos};
     Field uri_field{field.spec, false, value.children[i], indexOf(*uri)};
     if (!getRequiredString(uri_field, entry_what, decl.uri, false)) continue;
     // A repeated resource name: the last one wins, as in a Python dict.

@@ -539,7 +539,7 @@ bool usesImplicitResolvers(const YamlNode& node) {
 ResolvedScalar resolveScalar(const YamlNode& node) {
   ResolvedScalar out;
   if (node.kind != YamlNode::Kind::Scalar) return out;  // not a scalar: an empty String
-  const std::string& text = node.value;
+  const std::string_view text = node.value;
   if (!usesImplicitResolvers(node)) {
     if (node.tag.starts_with(kTagPrefix))
       return resolveTagged(std::string_view(node.tag).substr(kTagPrefix.size()), text);
