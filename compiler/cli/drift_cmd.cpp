@@ -18,6 +18,7 @@
 #include "compiler/cli/commands.h"
 #include "compiler/cli/models.h"
 #include "compiler/cli/output.h"
+#include "compiler/verify/drift_markdown.h"
 #include "compiler/verify/migration_verify.h"
 
 namespace felisc::cli {
@@ -75,9 +76,13 @@ int runDrift(const DriftArgs& args, std::size_t extra_arguments, CommandContext&
   }
   verify::DriftReport& report = outcome.report;
   report.file = args.file;
+  if (!deployment.profile)
+    for (const std::string& hint : profileHint(report.differences)) context.err << hint;
   for (const model::Difference& note : report.notes)
     context.err << "felisc: note: " << note.text() << " (PostgreSQL appends added columns; not drift)\n";
-  std::string text = args.format == "json" ? verify::driftJson(report) : verify::driftText(report);
+  std::string text = args.format == "json"       ? verify::driftJson(report)
+                     : args.format == "markdown" ? verify::driftMarkdown(report)
+                                                 : verify::driftText(report);
   if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
   return report.differences.empty() ? kExitOk : kExitFindings;
 }
@@ -103,8 +108,10 @@ void registerDrift(CLI::App& app, CommandContext& context) {
                    "deployment profile: compare with the file as deployed (views over tables, extra "
                    "columns, grants); grants are then compared too")
       ->type_name("FILE");
-  command->add_option("--format", args->format, "text (one difference per line) or json")
-      ->check(CLI::IsMember({"text", "json"}))
+  command
+      ->add_option("--format", args->format,
+                   "text (one difference per line), markdown (a table, for a CI summary) or json")
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();
   command->add_option("-o,--output", args->output, "write to FILE (atomically) instead of stdout")
       ->type_name("FILE");
