@@ -17,8 +17,9 @@ packages=(
   build-essential cmake pkg-config g++ git
   # libraries felisc links
   libyaml-dev libyaml-cpp-dev libpq-dev nlohmann-json3-dev libcli11-dev
-  # tests and benchmarks (jq: tools/history-report.sh)
-  libgtest-dev libgmock-dev libbenchmark-dev jq
+  # tests and benchmarks (jq: tools/history-report.sh; cmark-gfm renders the
+  # Markdown review in a test; python3-jsonschema checks JSON outputs against docs/)
+  libgtest-dev libgmock-dev libbenchmark-dev jq cmark-gfm python3-jsonschema
   # the throwaway PostgreSQL the database tests run against, with pgsphere
   postgresql-15 postgresql-15-pgsphere postgresql-client-15
   # Python side: PyYAML for the parse benchmark, Alembic/SQLAlchemy/psycopg2 to

@@ -23,6 +23,7 @@
 #include "diff_engine/planner.h"
 #include "emitters/alembic/revision.h"
 #include "emitters/plan_json.h"
+#include "emitters/plan_markdown.h"
 #include "emitters/plan_sql.h"
 #include "emitters/plan_text.h"
 
@@ -85,6 +86,11 @@ std::string render(const diff::Plan& plan, diff::Direction direction, const Diff
   emit::SqlOptions options;
   options.lock_timeout = timeoutSetting(args.lock_timeout);
   options.statement_timeout = timeoutSetting(args.statement_timeout);
+  if (args.format == "markdown") {
+    emit::MarkdownOptions markdown;
+    markdown.sql = options;
+    return emit::planMarkdown(plan, direction, markdown);
+  }
   return emit::planSql(plan, direction, options);
 }
 
@@ -174,6 +180,17 @@ int runDiff(DiffArgs args, CommandContext& context) {
     return old_side.io_error || new_side.io_error ? kExitUsage : kExitFindings;
   }
 
+  if (args.profile.empty() && old_from_db != new_from_db) {
+    const cli::LoadedSchema& file = old_from_db ? new_side : old_side;
+    const cli::LoadedSchema& database = old_from_db ? old_side : new_side;
+    for (const std::string& hint : profileHint(*file.schema, *database.schema)) context.err << hint;
+  }
+  // TODO(lead): a catalogue warning (FEL620) once diagnostic_kinds.def can change.
+  if (!old_from_db && !new_from_db && old_side.schema->name != new_side.schema->name)
+    context.err << "felisc: warning: the sides are different schemas, '" << old_side.schema->name
+                << "' (old) and '" << new_side.schema->name << "' (new): the plan drops what only '"
+                << old_side.schema->name << "' has, under the name '" << new_side.schema->name
+                << "'; is this the pair you meant?\n";
   if ((args.tap || args.with_tap) && args.format != "sql") {
     context.err << "felisc: error: --tap and --with-tap write SQL: drop --format\n";
     return kExitUsage;
@@ -266,8 +283,11 @@ void registerDiff(CLI::App& app, CommandContext& context) {
       ->type_name("FILE");
   command->add_option("--schema", args->schema, "schema name in the database(s); default: the file's")
       ->type_name("NAME");
-  command->add_option("--format", args->format, "sql, text (for review), json, or alembic (a revision file)")
-      ->check(CLI::IsMember({"sql", "text", "json", "alembic"}))
+  command
+      ->add_option("--format", args->format,
+                   "sql, text (for review), markdown (for a pull-request comment), json, or alembic (a "
+                   "revision file)")
+      ->check(CLI::IsMember({"sql", "text", "markdown", "json", "alembic"}))
       ->capture_default_str();
   command->add_option("--direction", args->direction, "up (the upgrade) or down (its downgrade)")
       ->check(CLI::IsMember({"up", "down"}))
@@ -312,8 +332,12 @@ void registerDiff(CLI::App& app, CommandContext& context) {
                     "validated check; the script is then not atomic");
   CLI::Validator duration(
       [](std::string& text) {
-        return isDuration(text) ? std::string()
-                                : "'" + text + "' is not a duration (10s, 500ms, 2min; 0 or off)";
+        if (!isDuration(text)) return "'" + text + "' is not a duration (10s, 500ms, 2min; 0 or off)";
+        // PostgreSQL reads a bare number as milliseconds: `10` meant as seconds would wait 10 ms.
+        if (text.find_first_not_of("0123456789.") == std::string::npos && std::stod(text) != 0.0)
+          return "'" + text + "' has no unit, which PostgreSQL reads as milliseconds: write " + text +
+                 "ms or " + text + "s";
+        return std::string();
       },
       "DURATION");
   command

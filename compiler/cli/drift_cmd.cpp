@@ -19,6 +19,7 @@
 #include "compiler/cli/models.h"
 #include "compiler/cli/output.h"
 #include "compiler/cli/tap.h"
+#include "compiler/verify/drift_markdown.h"
 #include "compiler/verify/migration_verify.h"
 
 namespace felisc::cli {
@@ -49,10 +50,6 @@ int runDrift(const DriftArgs& args, std::size_t extra_arguments, CommandContext&
   }
   if (args.tap)
     return runTapDrift(args.database, args.file, args.tap_args, args.format, args.output, context);
-  if (args.format == "markdown") {
-    context.err << "felisc: error: drift: --format markdown goes with --tap\n";
-    return kExitUsage;
-  }
   Deployment deployment;
   if (int code = loadDeployment(args.profile, deployment, context.err); code != kExitOk) return code;
   DeployedModel file_model = loadDeployedModel(args.file, deployment, args.schema, context.err);
@@ -84,9 +81,13 @@ int runDrift(const DriftArgs& args, std::size_t extra_arguments, CommandContext&
   }
   verify::DriftReport& report = outcome.report;
   report.file = args.file;
+  if (!deployment.profile)
+    for (const std::string& hint : profileHint(report.differences)) context.err << hint;
   for (const model::Difference& note : report.notes)
     context.err << "felisc: note: " << note.text() << " (PostgreSQL appends added columns; not drift)\n";
-  std::string text = args.format == "json" ? verify::driftJson(report) : verify::driftText(report);
+  std::string text = args.format == "json"       ? verify::driftJson(report)
+                     : args.format == "markdown" ? verify::driftMarkdown(report)
+                                                 : verify::driftText(report);
   if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
   return report.differences.empty() ? kExitOk : kExitFindings;
 }
@@ -113,8 +114,9 @@ void registerDrift(CLI::App& app, CommandContext& context) {
                    "columns, grants); grants are then compared too")
       ->type_name("FILE");
   command
-      ->add_option("--format", args->format, "text (one difference per line), json, or (with --tap) markdown")
-      ->check(CLI::IsMember({"text", "json", "markdown"}))
+      ->add_option("--format", args->format,
+                   "text (one difference per line), markdown (a table, for a CI summary) or json")
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();
   command->add_option("-o,--output", args->output, "write to FILE (atomically) instead of stdout")
       ->type_name("FILE");

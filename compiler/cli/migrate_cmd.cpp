@@ -2,6 +2,7 @@
 // ConsDB schema that changed between a git revision and the working tree.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "diff_engine/differ.h"
 #include "diff_engine/planner.h"
 #include "emitters/alembic/revision.h"
+#include "emitters/plan_markdown.h"
 #include "schema_model/profile.h"
 
 namespace felisc::cli {
@@ -38,6 +40,7 @@ struct MigrateArgs {
   RevisionArgs revision;
   std::string tap_dir;  ///< --tap-dir: TAP_SCHEMA upgrade/downgrade scripts go here (tap_cmd.cpp)
   TapArgs tap_args;
+  std::string format = "text";  ///< of the summary: text or markdown
 };
 
 /// One ConsDB schema file (`yml/cdb_<name>.yaml`) across the change.
@@ -309,6 +312,43 @@ bool prepareTapScripts(const MigrateArgs& args, const std::vector<SchemaChange>&
   return ok;
 }
 
+/// The summary as Markdown for a pull-request comment: a table of the schemas,
+/// then each changed schema's review (plan_markdown.h), the comment's 65,536
+/// characters shared between them.
+void printMarkdownSummary(const MigrateArgs& args, const std::vector<SchemaChange>& changes,
+                          std::ostream& out) {
+  std::string text = "### felisc migrate: yml/cdb\\_\\*.yaml at " + emit::markdownEscape(args.base) +
+                     " -> working tree" + (args.dry_run ? " (dry run: nothing written)" : "") +
+                     "\n\n| Schema | Change | Steps | Version | Revision |\n|---|---|--:|---|---|\n";
+  std::size_t planned = 0;
+  for (const SchemaChange& change : changes) {
+    static constexpr const char* kKinds[] = {"changed", "added", "unchanged", "removed"};
+    std::string from = versionOf(change.old_schema);
+    std::string to = versionOf(change.new_schema);
+    std::string version = from == to ? to : (from.empty() ? "" : from + " -> ") + to;
+    // Relative to --alembic-dir: the same in every checkout.
+    std::string revision =
+        change.pending
+            ? "`" + fs::path(change.pending->path).lexically_relative(args.alembic_dir).string() + "`"
+            : "";
+    if (change.kind == SchemaChange::Kind::Removed) revision = "none: drop its schema by hand if it goes";
+    text += "| `" + change.stem + "` | " + kKinds[static_cast<int>(change.kind)] + " | " +
+            std::to_string(change.plan.up.size()) + " | " + emit::markdownEscape(version) + " | " + revision +
+            " |\n";
+    planned += change.pending ? 1 : 0;
+  }
+  emit::MarkdownOptions options;
+  options.sql.lock_timeout = kDefaultLockTimeout;
+  options.limit =
+      planned == 0 ? options.limit : (options.limit - std::min(options.limit, text.size())) / planned;
+  for (const SchemaChange& change : changes) {
+    if (!change.pending) continue;
+    options.title = change.stem;
+    text += "\n" + emit::planMarkdown(change.plan, diff::Direction::Up, options);
+  }
+  out << text;
+}
+
 int runMigrate(const MigrateArgs& args, CommandContext& context) {
   std::vector<SchemaChange> changes;
   int exit_code = kExitOk;
@@ -339,9 +379,13 @@ int runMigrate(const MigrateArgs& args, CommandContext& context) {
       if (change.pending) pending.push_back(*change.pending);
     if (!writeRevisions(pending, context.err)) return kExitUsage;
   }
-  printSummary(args, changes, context.out);
-  for (const auto& [path, text] : tap_files)
-    context.out << "  TAP_SCHEMA " << (args.dry_run ? "would write " : "") << path << '\n';
+  if (args.format == "markdown") {
+    printMarkdownSummary(args, changes, context.out);
+  } else {
+    printSummary(args, changes, context.out);
+    for (const auto& [path, text] : tap_files)
+      context.out << "  TAP_SCHEMA " << (args.dry_run ? "would write " : "") << path << '\n';
+  }
   return kExitOk;
 }
 
@@ -371,6 +415,11 @@ void registerMigrate(CLI::App& app, CommandContext& context) {
                    "grants), both sides realized with it")
       ->type_name("FILE");
   command->add_flag("--dry-run", args->dry_run, "show what would be written; write nothing");
+  command
+      ->add_option("--format", args->format,
+                   "the summary: text, or markdown (the reviews of the changes, for a pull-request comment)")
+      ->check(CLI::IsMember({"text", "markdown"}))
+      ->capture_default_str();
   command
       ->add_option("-m,--message", args->revision.message,
                    "the message of every revision (default: from "

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/cli/cli.h"
@@ -38,6 +39,40 @@ nlohmann::json diagnosticJson(const model::Diagnostic& diagnostic, const std::st
   return entry;
 }
 
+/// GitHub's workflow-command escaping: `%`, CR and LF in the message; in a
+/// property also `:` and `,`, which would end it.
+std::string githubEscape(std::string_view text, bool property) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else if (property && c == ':')
+      out += "%3A";
+    else if (property && c == ',')
+      out += "%2C";
+    else
+      out += c;
+  }
+  return out;
+}
+
+/// One diagnostic as a GitHub Actions annotation, which the pull request shows
+/// on the line: `::error file=F,line=L,col=C::message [FEL012]`.
+std::string githubAnnotation(const model::Diagnostic& diagnostic, const std::string& file) {
+  const char* command = diagnostic.severity == model::Severity::Error     ? "error"
+                        : diagnostic.severity == model::Severity::Warning ? "warning"
+                                                                          : "notice";
+  std::string out = std::string("::") + command +
+                    " file=" + githubEscape(diagnostic.file.empty() ? file : diagnostic.file, true);
+  if (diagnostic.pos.known())
+    out += ",line=" + std::to_string(diagnostic.pos.line) + ",col=" + std::to_string(diagnostic.pos.column);
+  return out + "::" + githubEscape(diagnostic.message, false) + " [" + std::string(diagnostic.code()) + "]\n";
+}
+
 int runValidate(const ValidateArgs& args, CommandContext& context) {
   LoadedProfile loaded;
   if (!args.profile.empty()) {
@@ -69,6 +104,9 @@ int runValidate(const ValidateArgs& args, CommandContext& context) {
       for (const model::Diagnostic& diagnostic : diagnostics.all())
         entries.push_back(diagnosticJson(diagnostic, file));
       files.push_back({{"file", file}, {"valid", !diagnostics.hasErrors()}, {"diagnostics", entries}});
+    } else if (args.format == "github") {
+      for (const model::Diagnostic& diagnostic : diagnostics.all())
+        context.out << githubAnnotation(diagnostic, file);
     } else {
       context.err << felis::renderDiagnostics(result)
                   << renderWithSources(checks,
@@ -76,8 +114,10 @@ int runValidate(const ValidateArgs& args, CommandContext& context) {
     }
   }
   if (args.format == "json") {
-    nlohmann::json report = {
-        {"files", files}, {"valid", !any_invalid}, {"errors", errors}, {"warnings", warnings}};
+    // docs/json-schemas/validate.schema.json
+    nlohmann::ordered_json report = {
+        {"format", "felisc-validate"}, {"version", 1},     {"files", files},
+        {"valid", !any_invalid},       {"errors", errors}, {"warnings", warnings}};
     context.out << report.dump(2) << '\n';
   } else {
     context.err << "felisc: " << args.files.size() << (args.files.size() == 1 ? " file" : " files")
@@ -114,8 +154,10 @@ void registerValidate(CLI::App& app, CommandContext& context) {
                    "columns of its base table (after renames), with the same types")
       ->type_name("FILE");
   command
-      ->add_option("--format", args->format, "diagnostics as clang-style text on stderr, or JSON on stdout")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->add_option("--format", args->format,
+                   "diagnostics as clang-style text on stderr, JSON on stdout, or github: GitHub Actions "
+                   "annotations (::error file=F,line=L,col=C::message) on stdout")
+      ->check(CLI::IsMember({"text", "json", "github"}))
       ->capture_default_str();
   command->callback([args, &context] {
     args->read.strict_felis = true;
