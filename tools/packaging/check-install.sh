@@ -45,6 +45,7 @@ check "only real profiles installed (no test fixtures)" \
 man="$prefix/share/man/man1/felisc.1.gz"
 check "the man page" test -f "$man"
 check "the man page is felisc's help" bash -c "zcat '$man' | grep -q 'migrate' && zcat '$man' | grep -q '^\.TH FELISC'"
+check "the man page documents each command's options" bash -c "zcat '$man' | grep -q '^\.SS verify' && zcat '$man' | grep -q -- '--alembic-dir'"
 completion="$prefix/share/bash-completion/completions/felisc"
 check "bash completion" test -f "$completion"
 # The completion offers the commands of the installed binary (bash-completion's
