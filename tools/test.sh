@@ -98,10 +98,11 @@ echo "SDM_SCHEMAS_DIR=${SDM_SCHEMAS_DIR:-(not set)}"
 
 # user_builds: the Release (felisc and its man page: all, tests off, as a
 # packager builds it) and the Debug (felisc only, default options) builds, each
-# from a clean folder, one after the other, niced: they fill the
-# cores while ctest waits on PostgreSQL. Each writes its log and exit status.
+# from a clean folder, one after the other, niced: they fill the cores while
+# ctest waits on PostgreSQL. Warnings are errors here too (FELISC_WERROR=ON), so
+# "builds cleanly" is checked. Each writes its log and exit status.
 user_builds() {
-  local status
+  local status start=$SECONDS
   rm -rf "$build_release" "$build_debug"
   status=0
   {
@@ -109,12 +110,15 @@ user_builds() {
       -DFELISC_BUILD_TESTS=OFF &&
       nice -n 10 cmake --build "$build_release" -j "$jobs"
   } >"$log_dir/release.log" 2>&1 || status=$?
+  echo "built in $((SECONDS - start))s (in the background)" >>"$log_dir/release.log"
   echo "$status" >"$log_dir/release.status"
   status=0
+  start=$SECONDS
   {
     cmake -S "$root" -B "$build_debug" -DCMAKE_BUILD_TYPE=Debug -DFELISC_WERROR=ON &&
       nice -n 10 cmake --build "$build_debug" -j "$jobs" --target felisc
   } >"$log_dir/debug.log" 2>&1 || status=$?
+  echo "built in $((SECONDS - start))s (in the background)" >>"$log_dir/debug.log"
   echo "$status" >"$log_dir/debug.status"
 }
 
@@ -143,8 +147,8 @@ fi
 section "Waiting for the Release and Debug builds"
 wait "$background_pid"
 background_pid=""
-step "4/8 Build, Release with default options, felisc and man page (build-release/)" user_build_result release
-step "5/8 Build, Debug with default options, felisc only (build-debug/)" user_build_result debug
+step "4/8 Build, Release as a packager builds it: felisc and man page (build-release/)" user_build_result release
+step "5/8 Build, Debug with default options: felisc (build-debug/)" user_build_result debug
 if [[ "$(cat "$log_dir/release.status" 2>/dev/null)" == 0 ]]; then
   step "6/8 Debian package: cpack, apt-get install, demo on /usr/bin/felisc, remove" \
     "$root/tools/packaging/check-deb.sh" "$build_release"
