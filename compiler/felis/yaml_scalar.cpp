@@ -311,7 +311,8 @@ void setInteger(ResolvedScalar& out, bool negative, const IntegerAccumulator& ma
   out.integer_overflow = true;
   // Appended, not `"-" + string`: GCC 12 at -O3 wrongly reports that as an
   // overlapping memcpy (-Wrestrict, bug 105329); the same below.
-  out.text = negative && !magnitude.isZero() ? "-" : "";
+  out.text.clear();
+  if (negative && !magnitude.isZero()) out.text += '-';
   out.text += magnitude.decimal();
 }
 
@@ -357,7 +358,8 @@ bool constructInt(std::string_view text, ResolvedScalar& out) {
       out.kind = ResolvedScalar::Kind::Integer;
       out.integer_overflow = true;
       std::size_t first = digits.find_first_not_of('0');
-      out.text = negative ? "-" : "";
+      out.text.clear();
+      if (negative) out.text += '-';
       out.text += digits.substr(first);
       return true;
     }
