@@ -247,7 +247,11 @@ std::string Connection::serverDescription() const {
   const char* host = PQhost(connection_.get());
   const char* port = PQport(connection_.get());
   std::string out = host != nullptr ? host : "";
-  if (port != nullptr && *port != '\0') out += ":" + std::string(port);
+  // Appended, not `":" + std::string(port)` (GCC 12 -O3 -Wrestrict, bug 105329).
+  if (port != nullptr && *port != '\0') {
+    out += ':';
+    out += port;
+  }
   return scrub(out);
 }
 

@@ -501,8 +501,10 @@ class ProfileReader {
   void checkGrantees(const model::Profile& profile) {
     for (const auto& [grantee, pos] : grantee_positions_) {
       if (upper(grantee) == "PUBLIC") continue;
-      bool listed = std::any_of(profile.roles.begin(), profile.roles.end(),
-                                [&](const model::ProfileRequirement& role) { return role.name == grantee; });
+      // An init-capture, not [&]: clang 14 cannot capture a structured binding.
+      bool listed =
+          std::any_of(profile.roles.begin(), profile.roles.end(),
+                      [&name = grantee](const model::ProfileRequirement& role) { return role.name == name; });
       if (!listed) report(DiagId::err_profile_grantee_not_role, pos, {grantee});
     }
   }

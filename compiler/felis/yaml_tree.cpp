@@ -605,7 +605,10 @@ class TreeBuilder {
     switch (parser.error) {
       case YAML_MEMORY_ERROR: message = "libyaml ran out of memory"; break;
       case YAML_READER_ERROR:
-        if (parser.problem_value != -1) message += " " + hexValue(parser.problem_value);
+        if (parser.problem_value != -1) {
+          message += ' ';  // not `" " + string`: GCC 12 -O3 -Wrestrict false positive (bug 105329)
+          message += hexValue(parser.problem_value);
+        }
         pos = positions_.mapByteOffset(parser.problem_offset);
         break;
       default:

@@ -120,11 +120,18 @@ std::string commentText(std::string_view text) { return pythonEscaped(text, Cont
 /// ruff format lay out a call: on one line when it fits, else its arguments on
 /// one indented line, else one argument per line with a trailing comma (a sole
 /// argument gets a line of its own and no comma).
+struct PyArg;
 struct Py {
   enum class Kind : std::uint8_t { Atom, Call, List };
   Kind kind = Kind::Atom;
-  std::string text;                              ///< the atom, or the callee
-  std::vector<std::pair<std::string, Py>> args;  ///< (keyword or "", value)
+  std::string text;         ///< the atom, or the callee
+  std::vector<PyArg> args;  ///< the arguments or items
+};
+/// One argument: a struct, not std::pair<std::string, Py>, which clang 14 with
+/// libstdc++ 12 cannot instantiate while Py is still incomplete.
+struct PyArg {
+  std::string key;  ///< keyword, or "" for a positional argument
+  Py value;
 };
 
 Py atom(std::string text) { return {Py::Kind::Atom, std::move(text), {}}; }
@@ -138,11 +145,11 @@ class Call {
     py_.text = std::move(callee);
   }
   Call& arg(Py value) {
-    py_.args.emplace_back("", std::move(value));
+    py_.args.push_back({std::string(), std::move(value)});
     return *this;
   }
   Call& kw(std::string key, Py value) {
-    py_.args.emplace_back(std::move(key), std::move(value));
+    py_.args.push_back({std::move(key), std::move(value)});
     return *this;
   }
   operator Py() const { return py_; }  // NOLINT(google-explicit-constructor): builder
@@ -153,7 +160,7 @@ class Call {
 
 Py strList(const std::vector<std::string>& items) {
   Py list{Py::Kind::List, "", {}};
-  for (const auto& item : items) list.args.emplace_back("", str(item));
+  for (const auto& item : items) list.args.push_back({std::string(), str(item)});
   return list;
 }
 
@@ -162,8 +169,8 @@ std::string flat(const Py& py) {
   std::string out = py.kind == Py::Kind::Call ? py.text + "(" : "[";
   for (std::size_t i = 0; i < py.args.size(); ++i) {
     if (i > 0) out += ", ";
-    if (!py.args[i].first.empty()) out += py.args[i].first + "=";
-    out += flat(py.args[i].second);
+    if (!py.args[i].key.empty()) out += py.args[i].key + "=";
+    out += flat(py.args[i].value);
   }
   return out + (py.kind == Py::Kind::Call ? ")" : "]");
 }
@@ -793,8 +800,8 @@ class OpWriter {
   void addIndex(const std::string& table, const model::Index& index, bool with_comment = true) {
     Py elements{Py::Kind::List, "", {}};
     for (const auto& element : index.elements)
-      elements.args.emplace_back("",
-                                 element.is_expression ? text("(" + element.text + ")") : name(element.text));
+      elements.args.push_back(
+          {std::string(), element.is_expression ? text("(" + element.text + ")") : name(element.text)});
     Call call("op.create_index");
     call.arg(name(index.name)).arg(name(table)).arg(elements);
     if (index.unique) call.kw("unique", atom("True"));
@@ -885,7 +892,15 @@ std::string docstringLine(std::string_view text) { return pythonEscaped(text, Co
 
 }  // namespace
 
-std::string pythonString(std::string_view text) { return "\"" + pythonEscaped(text, Context::String) + "\""; }
+std::string pythonString(std::string_view text) {
+  // Appended, not `"\"" + string`: GCC 12 at -O3 wrongly reports that as an
+  // overlapping memcpy (-Wrestrict, bug 105329).
+  std::string out;
+  out += '"';
+  out += pythonEscaped(text, Context::String);
+  out += '"';
+  return out;
+}
 
 bool sqlTextSafe(std::string_view sql) {
   for (std::size_t i = 0; i < sql.size(); ++i) {
