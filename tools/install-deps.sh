@@ -36,7 +36,7 @@ esac
 
 build_packages=(
   # toolchain and build (help2man: the man page)
-  build-essential cmake pkg-config g++ git help2man
+  build-essential cmake pkg-config g++ git help2man ccache
   # libraries felisc links (libyaml and libpq are also its run-time libraries)
   libyaml-dev libyaml-cpp-dev libpq-dev nlohmann-json3-dev libcli11-dev
 )

@@ -46,6 +46,10 @@ if [[ -z "${SDM_SCHEMAS_DIR:-}" && -d "$root/../shared/sdm_schemas" ]]; then
   export SDM_SCHEMAS_DIR
 fi
 
+# ccache (CMakeLists.txt uses it when installed): paths relative to the checkout,
+# so another clone of the same sources hits the same cache entries.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+
 results=()  # "status|seconds|name" per step
 failed=0
 tests_passed=0
