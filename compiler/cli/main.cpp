@@ -11,6 +11,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   app.require_subcommand(1);
   CommandContext context{out, err};
   registerCommands(app, context);
+  app.footer(kExitCodeTable);
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
+    command->footer(kExitCodeTable);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
