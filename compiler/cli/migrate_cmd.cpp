@@ -44,18 +44,12 @@ struct MigrateArgs {
   bool strict = false;
   bool online = false;
   std::string lock_timeout = kDefaultLockTimeout;
-  std::string schemas_dir;                 ///< --schemas-dir: where the files are, else kSchemaDirs
+  std::string schemas_dir;                 ///< --schemas-dir: where the files are, else kSdmSchemaDirs
   std::vector<std::string> new_histories;  ///< --new-history NAME: may start latiss/versions/
   std::vector<std::string> heads;          ///< --head [SCHEMA:]REV
   bool no_profile = false;                 ///< --no-profile: plan the files as they are
   std::string old_db;                      ///< --old-db: each schema's old side from this database
 };
-
-/// Where sdm_schemas kept its schema files: `yml/` until 2024-10-25, then
-/// python/lsst/sdm_schemas/schemas/, since 2025-02-26 python/lsst/sdm/schemas/
-/// (with `yml` a symbolic link to it). A schema is looked for in each, in order.
-const std::vector<std::string> kSchemaDirs = {"yml", "python/lsst/sdm_schemas/schemas",
-                                              "python/lsst/sdm/schemas"};
 
 /// The planning options each schema gets (diff's, per schema).
 struct SchemaOptions {
@@ -124,7 +118,7 @@ std::optional<diff::Migration> planChange(const std::shared_ptr<const model::Sch
 /// The directories to look in: --schemas-dir, else every place sdm_schemas kept them.
 std::vector<std::string> schemaDirs(const MigrateArgs& args) {
   if (!args.schemas_dir.empty()) return {args.schemas_dir};
-  return kSchemaDirs;
+  return kSdmSchemaDirs;
 }
 
 /// The cdb_*.yaml files of the working tree and of the base revision, stem -> path

@@ -162,6 +162,7 @@ LoadedSchema fromReadResult(felis::ReadResult result, std::string label) {
 
 LoadedSchema loadGitSide(const std::string& spec, const felis::ReadOptions& options) {
   ProcessResult git = runProcess({"git", "show", spec});
+  std::string moved_note;
   if (git.exit_status != 0) {
     // A path through a symbolic link of the tree at REV (sdm_schemas' `yml` since
     // 2024-10): git show does not follow it; resolve it as a checkout would.
@@ -173,6 +174,24 @@ LoadedSchema loadGitSide(const std::string& spec, const felis::ReadOptions& opti
         resolved && git.spawn_error.empty()) {
       ProcessResult followed = runProcess({"git", "show", rev + ":" + *resolved});
       if (followed.exit_status == 0) git = std::move(followed);
+    }
+    // A schema file that moved: the same name where sdm_schemas kept it at REV.
+    const std::filesystem::path as_given(path);
+    const std::string dir = as_given.parent_path().string();
+    if (git.exit_status != 0 && git.spawn_error.empty() && from_root &&
+        std::find(kSdmSchemaDirs.begin(), kSdmSchemaDirs.end(), dir) != kSdmSchemaDirs.end()) {
+      for (const std::string& other : kSdmSchemaDirs) {
+        if (other == dir) continue;
+        const std::string candidate = other + "/" + as_given.filename().string();
+        std::optional<std::string> resolved = resolvePathAtRevision(".", rev, candidate, true, ignored);
+        if (!resolved) continue;
+        ProcessResult found = runProcess({"git", "show", rev + ":" + *resolved});
+        if (found.exit_status != 0) continue;
+        git = std::move(found);
+        moved_note = "felisc: warning: " + spec + " does not exist; read " + rev + ":" + candidate +
+                     ", where the schema file was at that revision\n";
+        break;
+      }
     }
   }
   if (git.exit_status != 0) {
@@ -190,7 +209,9 @@ LoadedSchema loadGitSide(const std::string& spec, const felis::ReadOptions& opti
   // Resources of a file at a revision are looked up beside its working-tree path.
   std::string path = spec.substr(spec.find(':') + 1);
   git_options.base_directory = std::filesystem::path(path).parent_path().string();
-  return fromReadResult(felis::readFelisText(git.out, spec, git_options), spec);
+  LoadedSchema side = fromReadResult(felis::readFelisText(git.out, spec, git_options), spec);
+  side.rendered_diagnostics = moved_note + side.rendered_diagnostics;
+  return side;
 }
 
 }  // namespace

@@ -22,13 +22,21 @@ struct LoadedSchema {
   bool io_error = false;                        ///< unreadable input (exit 2), not invalid input (exit 1)
 };
 
+/// Where sdm_schemas kept its schema files: `yml/` until 2024-10-25, then
+/// python/lsst/sdm_schemas/schemas/, since 2025-02-26 python/lsst/sdm/schemas/
+/// (with `yml` a symbolic link to it since 2024-10-25).
+inline const std::vector<std::string> kSdmSchemaDirs = {"yml", "python/lsst/sdm_schemas/schemas",
+                                                        "python/lsst/sdm/schemas"};
+
 /// Whether `spec` names a git revision's file (`REV:PATH`) rather than a file:
 /// it is not an existing path and has a ':' after a non-empty revision.
 bool isGitSpec(const std::string& spec);
 
 /// Reads a Felis file, or `REV:PATH` through `git show` in the current directory's
 /// repository (git's own syntax: `REV:./PATH` is relative to the current directory),
-/// following symbolic links in the tree at REV.
+/// following symbolic links in the tree at REV. A file of one of kSdmSchemaDirs
+/// that is not at REV is read from another of them where it is (a moved schema
+/// file), with a warning.
 LoadedSchema loadFelisSide(const std::string& spec, const felis::ReadOptions& options);
 
 /// Reads `path` (relative to `repo_dir`) as it is at git revision `rev` of the

@@ -119,7 +119,9 @@ TEST_F(SdmSchemasHistory, MigrateEveryConsecutivePairOntoConsdbsChain) {
     CommandResult plan = felisc(
         {"diff", "--exit-code", "--allow-data-loss", a + ":yml/cdb_latiss.yaml", b + ":yml/cdb_latiss.yaml"});
     ASSERT_TRUE(plan.exit_code == 0 || plan.exit_code == 1) << plan.output;
-    if (latissAt(a) == latissAt(b)) EXPECT_EQ(plan.exit_code, 0) << "content unchanged: no plan";
+    if (latissAt(a) == latissAt(b)) {
+      EXPECT_EQ(plan.exit_code, 0) << "content unchanged: no plan";
+    }
     const bool changes = plan.exit_code == 1;
 
     const std::vector<std::string> args = {
@@ -135,11 +137,12 @@ TEST_F(SdmSchemasHistory, MigrateEveryConsecutivePairOntoConsdbsChain) {
     CommandResult again = felisc(args);
     ASSERT_EQ(again.exit_code, 0) << again.output;
     ASSERT_EQ(pyCount(versions()), expected) << "a second run writes nothing\n" << again.output;
-    if (changes)
+    if (changes) {
       EXPECT_NE(again.output.find("already carries this change"), std::string::npos) << again.output;
+    }
     changed_pairs += changes ? 1 : 0;
   }
-  EXPECT_GE(changed_pairs, 25u);
+  EXPECT_GE(changed_pairs, 20u) << "most pairs of the history change the database";
   expectOneHead(alembic_ / "latiss");
 }
 
@@ -162,7 +165,9 @@ TEST_F(SdmSchemasHistory, DiffRevPathEveryConsecutivePairOntoConsdbsChain) {
                                            "--exit-code"};
     CommandResult run = felisc(args);
     ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.output;
-    if (latissAt(a) == latissAt(b)) EXPECT_EQ(run.exit_code, 0) << run.output;
+    if (latissAt(a) == latissAt(b)) {
+      EXPECT_EQ(run.exit_code, 0) << run.output;
+    }
     if (run.exit_code == 1) ++expected;
     ASSERT_EQ(pyCount(versions()), expected) << run.output;
     CommandResult again = felisc(args);
