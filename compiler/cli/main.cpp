@@ -184,6 +184,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err_
 
   CommandContext context{out, err};
   registerCommands(app, context);
+  // Every help ends with the one exit-code table, after a command's example.
+  app.footer(app.get_footer() + "\n\n" + kExitCodeTable);
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
+    command->footer(command->get_footer().empty() ? std::string(kExitCodeTable)
+                                                  : command->get_footer() + "\n\n" + kExitCodeTable);
   // The global options stand before the command; what follows is the command's.
   std::vector<std::string> command_args;
   for (std::size_t i = 0; i < args.size(); ++i) {

@@ -77,7 +77,8 @@ int runValidate(const ValidateArgs& args, CommandContext& context) {
   LoadedProfile loaded;
   if (!args.profile.empty()) {
     loaded = loadProfile(args.profile, context.err);
-    if (!loaded.profile) return loaded.exit_code;
+    if (!loaded.profile)
+      return loaded.unreadable ? kExitUsage : kExitFindings;  // an invalid profile is a finding
   }
   const model::Profile* profile = loaded.profile ? &*loaded.profile : nullptr;
   bool any_invalid = false;

@@ -48,6 +48,10 @@
 ///     for TAP are not added: the model keeps what the file says.
 /// 12. Index `expressions` stay expressions in the model. felis hands each one
 ///     to SQLAlchemy as a column name, so a real expression fails at create time.
+/// 13. With `strict_felis` off (create, diff, migrate), an unknown key whose
+///     closest spelling is an annotation (`deescription`, `fits.tunit`: real keys
+///     of old apdb.yaml versions) is a warning: it changes no DDL. `validate`
+///     keeps it an error, as felis reports it.
 ///
 /// What felisc does not check, and felis does: UCDs against the UCD1+
 /// vocabulary and units with astropy (felisc checks only that `fits:tunit` and
@@ -551,6 +555,15 @@ void Reader::reportUnknownKey(const YamlNode& key, std::span<const KeySpec> spec
     }
   }
   if (!best.empty() && 2 * best_distance < key.value.size()) {
+    // Old files (rule 13): a misspelled annotation key ('deescription', 'fits.tunit'
+    // in old apdb.yaml versions) changes no DDL, and the felis of its day accepted it.
+    const bool annotation = best == "description" || best.starts_with("fits:") || best.starts_with("ivoa:") ||
+                            best.starts_with("votable:") || best.starts_with("tap:");
+    if (annotation && !options_.strict_felis) {
+      diag_.report(DiagId::err_unknown_key_suggest, model::Severity::Warning, key.pos,
+                   {key.value, what.text(), best});
+      return;
+    }
     diag_.report(DiagId::err_unknown_key_suggest, key.pos, {key.value, what.text(), best});
   } else {
     diag_.report(DiagId::err_unknown_key, key.pos, {key.value, what.text()});

@@ -1050,7 +1050,9 @@ AlembicRevision alembicRevision(const diff::Plan& plan, const AlembicOptions& op
   text += "# Written by felisc: schema " + commentText(plan.schema);
   if (!plan.old_label.empty() || !plan.new_label.empty())
     text += ", " + commentText(plan.old_label) + " -> " + commentText(plan.new_label);
-  text += "\n# upgrade: " + planSummary(plan, diff::Direction::Up) + "\n";
+  text += "\n";
+  for (const std::string& line : options.header) text += "# " + commentText(line) + "\n";
+  text += "# upgrade: " + planSummary(plan, diff::Direction::Up) + "\n";
   text += "# downgrade: " + planSummary(plan, diff::Direction::Down) + "\n";
   if (needs.pg_type) text += kPgTypeClass;
   text += "\n\ndef upgrade() -> None:\n" + upgrade;

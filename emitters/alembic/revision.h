@@ -71,6 +71,10 @@ struct AlembicOptions {
   /// Statements that open upgrade() and downgrade(), before the first step
   /// (e.g. "SET LOCAL lock_timeout = '5s'"); part of the revision id.
   std::vector<std::string> preamble;
+  /// Comment lines written after the "# Written by felisc" line, each without
+  /// its "# " (the resolved sources of a `felisc migrate` revision, its plan
+  /// hash); not part of the revision id.
+  std::vector<std::string> header;
 };
 
 /// A revision file ready to write.

@@ -356,7 +356,7 @@ TEST(AlembicVersionsParse, ReportsWhatItCannotRead) {
 std::vector<alembic::AlembicRevisionFile> chain(
     std::vector<std::pair<std::string, std::vector<std::string>>> links) {
   std::vector<alembic::AlembicRevisionFile> files;
-  for (auto& [id, down] : links) files.push_back({id + ".py", id, down, {1, 1}});
+  for (auto& [id, down] : links) files.push_back({id + ".py", id, down, {1, 1}, {}});
   return files;
 }
 

@@ -79,7 +79,8 @@ TEST(ProfileCli, BadAndMissingProfiles) {
   const std::string missing = (testing::fixturesDir() / "profiles" / "no_such_profile.yaml").string();
   for (const char* command : {"create", "validate"}) {
     testing::CliRun bad = testing::runFelisc({command, "--profile", invalid, schema});
-    EXPECT_EQ(bad.exit_code, 1) << command;
+    // An invalid profile is an input error for create, a finding for validate.
+    EXPECT_EQ(bad.exit_code, std::string(command) == "create" ? 2 : 1) << command;
     EXPECT_NE(bad.err.find("grants.yaml:8:34: error: 'privileges'"), std::string::npos) << bad.err;
     EXPECT_TRUE(bad.out.empty()) << command;
     testing::CliRun gone = testing::runFelisc({command, "--profile", missing, schema});
@@ -89,7 +90,7 @@ TEST(ProfileCli, BadAndMissingProfiles) {
   // inspect stops before it connects.
   testing::CliRun inspect =
       testing::runFelisc({"inspect", "host=/nonexistent", "--schema", "x", "--profile", invalid});
-  EXPECT_EQ(inspect.exit_code, 1);
+  EXPECT_EQ(inspect.exit_code, 2);
   EXPECT_EQ(inspect.err.find("connect"), std::string::npos) << inspect.err;
 }
 
@@ -98,7 +99,7 @@ TEST(ProfileCli, CreateStopsOnRealizeErrors) {
   // visit1 has no exposure table cannot be realized.
   const std::string schema = (testing::fixturesDir() / "profiles" / "no_base.yaml").string();
   testing::CliRun run = testing::runFelisc({"create", "--profile", consdbProfile(), schema});
-  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.exit_code, 2);
   EXPECT_TRUE(run.out.empty());
   EXPECT_EQ(
       withoutFixturesDir(run.err),

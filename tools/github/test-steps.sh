@@ -24,7 +24,7 @@ REVIEW_FORMATS_MERGED=1
 # 1 once `felisc migrate` follows the sdm_schemas `yml` link, takes --old-db,
 # and finds `--profile consdb` by name (issue 13, branch pipeline): then the
 # ConsDB workflow must write exactly one verified revision onto the LATISS chain.
-MIGRATE_MERGED=0
+MIGRATE_MERGED=1
 # ---------------------------------------------------------------------------
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
