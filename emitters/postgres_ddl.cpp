@@ -133,7 +133,8 @@ class DdlWriter {
     std::string text = "CONSTRAINT " + ident(constraint.name);
     if (constraint.kind == ConstraintKind::Unique)
       return text + " UNIQUE (" + identList(constraint.columns) + ")" + deferrability(constraint);
-    return text + " CHECK (" + constraint.expression + ")" + deferrability(constraint);
+    // Never DEFERRABLE: PostgreSQL refuses it on a CHECK (validate reports it, FEL227).
+    return text + " CHECK (" + constraint.expression + ")";
   }
 
   std::string indexStatement(const Table& table, const Index& index) const {
