@@ -833,31 +833,67 @@ std::vector<Line> rawLines(const diff::Step& step) {
   return lines;
 }
 
-/// The body of upgrade() or downgrade().
+/// The step's lines: op.* calls when the step is its change's whole, ordinary
+/// form and SQLAlchemy writes exactly its SQL; else op.execute() of its SQL.
+/// A step of an online form (a concurrent index build, NOT VALID, VALIDATE,
+/// USING INDEX: it has a note) never maps to its change's op.*, which would
+/// create the whole object again (issue 11: the unique constraint twice).
+std::vector<Line> stepLines(const diff::Step& step, const std::string& schema, Needs& needs) {
+  if (!step.note.empty()) return rawLines(step);
+  OpWriter writer(schema, step);
+  std::optional<std::vector<Line>> lines = writer.write();
+  if (!lines) return rawLines(step);
+  needs.merge(writer.needs());
+  return std::move(*lines);
+}
+
+/// The body of upgrade() or downgrade(). A step PostgreSQL refuses inside a
+/// transaction block (CREATE/DROP INDEX CONCURRENTLY) runs inside Alembic's
+/// autocommit_block(), which commits what ran before it and begins a new
+/// transaction after it; a step that must start a new transaction (VALIDATE
+/// after NOT VALID) gets an empty autocommit_block() for the commit. The
+/// preamble (SET LOCAL lock_timeout) is run again in each new transaction.
 std::string functionBody(const std::vector<diff::Step>& steps, const std::string& schema,
                          const std::vector<std::string>& preamble, Needs& needs) {
   const std::string indent(kIndentStep, ' ');
+  const std::string inner(2 * kIndentStep, ' ');
+  constexpr std::string_view kAutocommit = "with op.get_context().autocommit_block():";
   std::string out;
-  for (const std::string& statement : preamble)
-    out += indent + layout(execute(statement), indent.size(), indent.size(), 0) + "\n";
+  auto run_preamble = [&] {
+    for (const std::string& statement : preamble)
+      out += indent + layout(execute(statement), indent.size(), indent.size(), 0) + "\n";
+  };
+  run_preamble();
+  bool fresh = true;            // no statement of a step ran in the current transaction yet
+  bool needs_preamble = false;  // a commit ended the transaction the preamble set up
   for (const diff::Step& step : steps) {
-    OpWriter writer(schema, step);
-    std::optional<std::vector<Line>> lines = writer.write();
-    if (lines) {
-      needs.merge(writer.needs());
-    } else {
-      lines = rawLines(step);
-    }
+    std::vector<Line> lines = stepLines(step, schema, needs);
     if (!out.empty()) out += "\n";
     out += indent + "# " + commentText(diff::describe(step.change)) + "\n";
+    if (!step.note.empty()) out += indent + "# " + commentText(step.note) + "\n";
     for (const diff::Hazard& hazard : step.hazards)
       out += indent + "# hazard " + std::string(diff::hazardName(hazard.kind)) + ": " +
              commentText(hazard.message) + "\n";
-    for (const Line& line : *lines) {
-      for (const auto& comment : line.comments) out += indent + comment + "\n";
-      out += indent + layout(line.call, indent.size(), indent.size(), 0) + "\n";
-      for (const auto& comment : line.after) out += indent + comment + "\n";
+    const bool outside = !step.transactional;
+    if (outside) {
+      out += indent + std::string(kAutocommit) + "\n";
+    } else {
+      if (step.new_transaction && !fresh) {
+        out +=
+            indent + std::string(kAutocommit) + "\n" + inner + "pass  # commits: a new transaction begins\n";
+        needs_preamble = true;
+      }
+      if (needs_preamble) run_preamble();
+      needs_preamble = false;
     }
+    const std::string& at = outside ? inner : indent;
+    for (const Line& line : lines) {
+      for (const auto& comment : line.comments) out += at + comment + "\n";
+      out += at + layout(line.call, at.size(), at.size(), 0) + "\n";
+      for (const auto& comment : line.after) out += at + comment + "\n";
+    }
+    fresh = outside;
+    needs_preamble = needs_preamble || outside;
   }
   return out.empty() ? indent + "pass\n" : out;
 }
