@@ -8,10 +8,10 @@ namespace felisc::felis {
 
 namespace {
 
-std::string stripped(const std::string& text) {
+std::string stripped(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+  if (first == std::string_view::npos) return "";
+  return std::string(text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1));
 }
 
 /// A key under its Felis spelling or its Python name.
@@ -56,8 +56,8 @@ model::TapSourceFacts tapSourceFacts(std::string_view text, const std::string& d
         for (std::size_t c = 0; c + 1 < columns.children.size(); c += 2) {
           model::TapSourceFacts::ColumnRef ref;
           ref.table = table_name;
-          ref.column = doc->node(columns.children[c]).value;
-          ref.resource = resource.value;
+          ref.column = std::string(doc->node(columns.children[c]).value);
+          ref.resource = std::string(resource.value);
           const YamlNode& spec = doc->node(columns.children[c + 1]);
           if (spec.kind == YamlNode::Kind::Mapping) {
             const YamlNode* overrides = doc->get(spec, "overrides");
