@@ -72,6 +72,13 @@ bool checkNames(const CLI::App& app, const std::vector<std::string>& args, std::
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--") break;
+    // A command of the command (`tap create`): its options are the ones that count.
+    for (const CLI::App* sub : command->get_subcommands([](const CLI::App*) { return true; }))
+      if (sub->get_name() == arg) {
+        command = sub;
+        known = optionNames(*command);
+        break;
+      }
     if (!arg.starts_with("--") || arg.size() == 2) continue;
     std::string name = arg.substr(0, arg.find('='));
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
@@ -212,6 +219,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err_
   } catch (const CLI::CallForVersion& e) {
     out << e.what() << '\n';
     return kExitOk;
+  } catch (const CLI::ExtrasError&) {
+    // An unquoted conninfo (`host=h password=p`) arrives as several arguments;
+    // CLI11's message would echo them, password included, so they are not shown.
+    err << "felisc: error: unexpected arguments (not shown: they may hold a password); quote a conninfo "
+           "string that holds spaces\n";
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     err << "felisc: error: " << e.what() << '\n';
     return kExitUsage;

@@ -217,8 +217,11 @@ bool loadSchemas(const MigrateArgs& args, std::vector<SchemaChange>& changes, in
       load(cli::loadFelisSide((fs::path(args.sdm_schemas) / change.new_path).string(), options),
            change.new_schema, &change.new_text);
     }
-    // The deployed state as the old side: the revision then also repairs drift.
-    if (!args.old_db.empty() && change.new_schema && change.old_schema) {
+    // The deployed state as the old side of each schema the change touches: its
+    // revision then also repairs drift. A file the change leaves as it was gets no
+    // revision (its schema need not even be in that database).
+    if (!args.old_db.empty() && change.new_schema && change.old_schema &&
+        change.old_text != change.new_text) {
       change.old_from_db = true;
       load(cli::loadDatabaseSide(args.old_db, change.new_schema->name), change.old_schema);
     }

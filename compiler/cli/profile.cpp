@@ -11,9 +11,10 @@ namespace fs = std::filesystem;
 
 std::string resolveProfilePath(const std::string& name) {
   std::error_code error;
-  // A path (anything with a '/' or a suffix, or a file that is there) is used as given.
+  // A path (anything with a '/' or a suffix, or a file that is there) is used as given;
+  // a directory of that name (a ConsDB checkout called consdb/) is not a profile.
   if (name.empty() || name.find('/') != std::string::npos || name.find('.') != std::string::npos ||
-      fs::exists(name, error))
+      fs::is_regular_file(name, error))
     return name;
   const std::string file = name + ".yaml";
   // The installed profiles: <prefix>/bin/felisc -> <prefix>/share/felisc/profiles/.

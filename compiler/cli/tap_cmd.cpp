@@ -63,8 +63,7 @@ int runCreate(const CreateArgs& args, CommandContext& context) {
   read.strict_felis = true;
   felis::ReadResult result = felis::readFelisFile(args.file, read);
   context.err << felis::renderDiagnostics(result);
-  if (hasIoError(result.diagnostics)) return kExitUsage;
-  if (!result.schema) return kExitFindings;
+  if (!result.schema) return kExitUsage;  // unreadable or invalid input
   model::TapRows rows = rowsOf(*result.schema, result.source_text, args.file, args.tap);
   emit::TapSqlOptions options;
   options.names = namesOf(args.tap);
@@ -225,8 +224,7 @@ std::optional<std::string> tapChangeStatements(const LoadedSchema& old_side, con
 int runTapDiff(const LoadedSchema& old_side, const LoadedSchema& new_side, const TapArgs& args, bool down,
                const std::string& output, const std::string& down_output, CommandContext& context) {
   std::optional<std::vector<diff::TapChange>> found = tapUpgrade(old_side, new_side, args, context.err);
-  if (!found)
-    return old_side.source_text.empty() || new_side.source_text.empty() ? kExitUsage : kExitFindings;
+  if (!found) return kExitUsage;  // unreadable or invalid input, or rows no TAP_SCHEMA can hold
   const std::vector<diff::TapChange>& upgrade = *found;
   std::vector<diff::TapChange> downgrade = diff::inverseTapChanges(upgrade);
   emit::TapSqlOptions options;
@@ -240,7 +238,7 @@ int runTapDiff(const LoadedSchema& old_side, const LoadedSchema& new_side, const
   if (!writeOutput(output, text, context.out, context.err)) return kExitUsage;
   if (!down_output.empty() && !writeFileAtomically(down_output, script(downgrade, true), context.err))
     return kExitUsage;
-  return upgrade.empty() ? kExitOk : kExitFindings;
+  return kExitOk;  // written: success, as every command's output (the one exit-code table)
 }
 
 std::optional<std::pair<std::string, std::string>> tapMigrationScripts(const TapVersions& versions,

@@ -66,6 +66,16 @@ TEST(CliBehaviour, MisspelledOptionGetsASuggestion) {
   EXPECT_NE(with_value.err.find("did you mean '--check-description'?"), std::string::npos) << with_value.err;
 }
 
+TEST(CliBehaviour, OptionsOfACommandOfACommandAreKnown) {
+  // `tap create` takes --init; a misspelling is judged against tap create's options.
+  CliRun run = runFelisc({"tap", "create", "--iniit", "x.yaml"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("unknown option '--iniit'; did you mean '--init'?"), std::string::npos) << run.err;
+  CliRun known = runFelisc({"tap", "create", "--init", (fixturesDir() / "demo" / "old.yaml").string()});
+  EXPECT_EQ(known.exit_code, 0) << known.err;
+  EXPECT_NE(known.out.find("CREATE TABLE"), std::string::npos);
+}
+
 TEST(CliBehaviour, HelpCommand) {
   CliRun all = runFelisc({"help"});
   EXPECT_EQ(all.exit_code, 0);

@@ -67,7 +67,13 @@ echo "comment_file=$comment" >>"$output"
 # The formats the workflows read are --format github and --format markdown
 # (felisc 0.2). An older felisc without them still gets a usable result: its
 # clang-style diagnostics become annotations, its review text a diff block.
-has_format() { "$felisc" "$1" --help 2>/dev/null | grep -q -- "$2"; }
+# (The help is read whole first: `grep -q` in a pipe would stop reading early, and
+# under pipefail felisc's SIGPIPE would make the answer a coin toss.)
+has_format() {
+  local help
+  help="$("$felisc" "$1" --help 2>/dev/null)"
+  [[ "$help" == *"$2"* ]]
+}
 github_format=0
 markdown_format=0
 has_format validate github && github_format=1
