@@ -153,6 +153,18 @@ std::string tapChangeStatements(const std::vector<diff::TapChange>& changes, con
   return body;
 }
 
+std::vector<std::string> tapChangeStatementList(const std::vector<diff::TapChange>& changes,
+                                                const model::TapNames& names) {
+  std::vector<std::string> statements;
+  statements.reserve(changes.size());
+  for (const diff::TapChange& change : changes) {
+    std::string statement = changeStatement(names, change);
+    if (statement.ends_with(";\n")) statement.resize(statement.size() - 2);
+    statements.push_back(std::move(statement));
+  }
+  return statements;
+}
+
 std::string tapChangesSql(const std::vector<diff::TapChange>& changes, const TapSqlOptions& options) {
   return wrap(tapChangeStatements(changes, options.names), options.transaction);
 }

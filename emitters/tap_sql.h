@@ -38,4 +38,9 @@ std::string tapChangesSql(const std::vector<diff::TapChange>& changes, const Tap
 /// Only the statements of `changes`, one per line group, without BEGIN/COMMIT.
 std::string tapChangeStatements(const std::vector<diff::TapChange>& changes, const model::TapNames& names);
 
+/// The same statements one by one, without their `;`: for a writer that runs
+/// each on its own (an Alembic revision's op.execute(), `--with-tap`).
+std::vector<std::string> tapChangeStatementList(const std::vector<diff::TapChange>& changes,
+                                                const model::TapNames& names);
+
 }  // namespace felisc::emit

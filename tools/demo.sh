@@ -44,7 +44,7 @@ else
   tools/install-deps.sh --build
 
   section "Building felisc (build/)"
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$build" -j "$(nproc)" --target felisc
 fi
 

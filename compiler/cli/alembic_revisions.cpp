@@ -64,6 +64,9 @@ std::string planHash(const diff::Plan& plan, const alembic::AlembicOptions& opti
   material += '\0' + emit::planSql(unlabelled, diff::Direction::Up);
   material += '\0' + emit::planSql(unlabelled, diff::Direction::Down);
   for (const std::string& statement : options.preamble) material += '\0' + statement;
+  // The TAP_SCHEMA rows a revision carries (--with-tap) are part of what it does.
+  for (const std::string& statement : options.upgrade_epilogue) material += '\0' + ("up " + statement);
+  for (const std::string& statement : options.downgrade_epilogue) material += '\0' + ("down " + statement);
   return emit::sha256Hex(material).substr(0, 16);
 }
 

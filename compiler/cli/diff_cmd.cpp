@@ -85,8 +85,8 @@ std::string render(const diff::Plan& plan, diff::Direction direction, const Diff
 /// `--format alembic`: the revision into --alembic-dir's versions/ (chained onto
 /// its head; the path is printed), or to -o / stdout as a first revision.
 int writeAlembic(const diff::Plan& plan, const model::Schema& old_schema, const model::Schema& new_schema,
-                 const DiffArgs& args, CommandContext& context) {
-  if (plan.empty()) {
+                 const DiffArgs& args, const TapStatementLists& tap, CommandContext& context) {
+  if (plan.empty() && tap.up.empty()) {
     context.err << "felisc: no change to schema " << plan.schema << "; no revision written\n";
     return kExitOk;
   }
@@ -98,6 +98,8 @@ int writeAlembic(const diff::Plan& plan, const model::Schema& old_schema, const 
   options.revision_id = args.revision.rev_id;
   options.create_date = *date;
   options.preamble = lockTimeoutPreamble(timeoutSetting(args.lock_timeout));
+  options.upgrade_epilogue = tap.up;
+  options.downgrade_epilogue = tap.down;
   if (args.alembic_dir.empty()) {
     std::string text = alembic::alembicRevision(plan, options).text;
     if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
@@ -187,8 +189,12 @@ int runDiff(DiffArgs args, CommandContext& context) {
                 << "' (old) and '" << new_side.schema->name << "' (new): the plan drops what only '"
                 << old_side.schema->name << "' has, under the name '" << new_side.schema->name
                 << "'; is this the pair you meant?\n";
-  if ((args.tap || args.with_tap) && args.format != "sql") {
-    context.err << "felisc: error: --tap and --with-tap write SQL: drop --format\n";
+  if (args.tap && args.format != "sql") {
+    context.err << "felisc: error: --tap writes SQL: drop --format\n";
+    return kExitUsage;
+  }
+  if (args.with_tap && args.format != "sql" && !alembic) {
+    context.err << "felisc: error: --with-tap writes SQL or an Alembic revision: --format sql or alembic\n";
     return kExitUsage;
   }
   if (args.tap)
@@ -216,7 +222,16 @@ int runDiff(DiffArgs args, CommandContext& context) {
     context.err << "felisc: warning: no backfill for " << slot.table << '.' << slot.column
                 << ": the upgrade stops if the table holds rows; give one with --backfill\n";
 
-  if (alembic) return writeAlembic(plan, *old_side.schema, *new_side.schema, args, context);
+  if (alembic) {
+    TapStatementLists tap;
+    if (args.with_tap) {
+      std::optional<TapStatementLists> lists =
+          tapStatementLists(old_side, new_side, args.tap_args, context.err);
+      if (!lists) return kExitUsage;
+      tap = std::move(*lists);
+    }
+    return writeAlembic(plan, *old_side.schema, *new_side.schema, args, tap, context);
+  }
 
   diff::Direction direction = args.direction == "down" ? diff::Direction::Down : diff::Direction::Up;
   std::string text = render(plan, direction, args);
@@ -341,9 +356,11 @@ void registerDiff(CLI::App& app, CommandContext& context) {
   command->add_flag("--tap", args->tap,
                     "write the TAP_SCHEMA change instead (INSERT, UPDATE, DELETE of the rows felis's "
                     "load-tap-schema gives each side), as a script of its own; see README, 'TAP_SCHEMA'");
-  command->add_flag("--with-tap", args->with_tap,
-                    "also change the TAP_SCHEMA rows, inside the migration's transaction (when TAP_SCHEMA "
-                    "lives beside the schema; SQL output only)");
+  command->add_flag(
+      "--with-tap", args->with_tap,
+      "also change the TAP_SCHEMA rows, inside the migration's transaction (when TAP_SCHEMA "
+      "lives beside the schema): at the end of the SQL script's transaction, or of the Alembic revision's "
+      "upgrade() and downgrade()");
   addTapOptions(command, args->tap_args);
   command->callback([args, &context] { context.exit_code = runDiff(*args, context); });
 }

@@ -41,7 +41,8 @@ struct MigrateArgs {
   bool id_generation = true;
   std::string profile;
   RevisionArgs revision;
-  std::string tap_dir;  ///< --tap-dir: TAP_SCHEMA upgrade/downgrade scripts go here (tap_cmd.cpp)
+  std::string tap_dir;    ///< --tap-dir: TAP_SCHEMA upgrade/downgrade scripts go here (tap_cmd.cpp)
+  bool with_tap = false;  ///< --with-tap: the TAP_SCHEMA rows inside each revision
   TapArgs tap_args;
   std::string format = "text";         ///< of the summary: text or markdown
   std::vector<std::string> renames;    ///< SCHEMA:HINT
@@ -72,9 +73,13 @@ struct SchemaChange {
   bool old_from_db = false;  ///< the old side was read from --old-db (already as deployed)
   std::shared_ptr<const model::Schema> old_schema;
   std::shared_ptr<const model::Schema> new_schema;
+  /// With --old-db: the base's file, which old_schema (the database) replaces;
+  /// the TAP_SCHEMA rows are the file's. Null otherwise.
+  std::shared_ptr<const model::Schema> old_file_schema;
   std::string old_text;  ///< the Felis texts, for the TAP_SCHEMA rows (--tap-dir)
   std::string new_text;
   diff::Migration migration;
+  TapStatementLists tap;  ///< --with-tap: the change's TAP_SCHEMA statements, both ways
   std::optional<PendingRevision> pending;
 };
 
@@ -223,6 +228,7 @@ bool loadSchemas(const MigrateArgs& args, std::vector<SchemaChange>& changes, in
     if (!args.old_db.empty() && change.new_schema && change.old_schema &&
         change.old_text != change.new_text) {
       change.old_from_db = true;
+      change.old_file_schema = change.old_schema;  // the TAP_SCHEMA rows come from the file
       load(cli::loadDatabaseSide(args.old_db, change.new_schema->name), change.old_schema);
     }
     changes.push_back(std::move(change));
@@ -245,6 +251,12 @@ void reportDataLoss(const std::vector<SchemaChange>& changes, std::ostream& err)
 
 /// Plans every schema and classifies it; the exit code of the first refusal
 /// (after every schema's diagnostics were printed), or kExitOk.
+/// The old version's schema for its TAP_SCHEMA rows: the file, also when the
+/// plan's old side is the database (--old-db).
+const model::Schema* tapOldSchema(const SchemaChange& change) {
+  return change.old_file_schema ? change.old_file_schema.get() : change.old_schema.get();
+}
+
 int planAll(const MigrateArgs& args, const SchemaOptions& per_schema, const LoadedProfile& profile,
             std::vector<SchemaChange>& changes, std::ostream& err) {
   int exit_code = kExitOk;
@@ -288,10 +300,25 @@ int planAll(const MigrateArgs& args, const SchemaOptions& per_schema, const Load
     int code = reportMigration(shown, change.stem + ": ", err);
     if (planned.refusal == diff::MigrationRefusal::DataLoss) data_loss = true;
     if (code != kExitOk && exit_code == kExitOk) exit_code = code;
+    if (args.with_tap) {
+      TapVersions versions{added ? nullptr : tapOldSchema(change),
+                           change.old_text,
+                           args.base + ":" + change.old_path,
+                           change.new_schema.get(),
+                           change.new_text,
+                           change.new_path};
+      std::optional<TapStatementLists> tap = tapStatementLists(versions, args.tap_args, err);
+      if (!tap) {
+        if (exit_code == kExitOk) exit_code = kExitUsage;
+        continue;
+      }
+      change.tap = std::move(*tap);
+    }
     if (added)
       change.kind = SchemaChange::Kind::Added;
-    else
-      change.kind = planned.plan.empty() ? SchemaChange::Kind::Unchanged : SchemaChange::Kind::Changed;
+    else  // a change of the TAP_SCHEMA rows alone is a revision too (--with-tap)
+      change.kind = planned.plan.empty() && change.tap.up.empty() ? SchemaChange::Kind::Unchanged
+                                                                  : SchemaChange::Kind::Changed;
   }
   if (exit_code != kExitOk) return exit_code;
   if (data_loss) {
@@ -366,6 +393,8 @@ bool prepareAll(const MigrateArgs& args, const Sources& sources, const std::stri
             : args.revision.message;
     options.create_date = create_date;
     options.preamble = lockTimeoutPreamble(timeoutSetting(args.lock_timeout));
+    options.upgrade_epilogue = change.tap.up;
+    options.downgrade_epilogue = change.tap.down;
     options.header.push_back("sources: sdm_schemas " + sources.base_commit + ":" + change.old_path + " -> " +
                              sources.tree_commit + ":" + change.new_path);
     RevisionTarget target;
@@ -453,7 +482,7 @@ bool prepareTapScripts(const MigrateArgs& args, const std::vector<SchemaChange>&
   bool ok = true;
   for (const SchemaChange& change : changes) {
     if (!change.new_schema) continue;
-    TapVersions versions{change.old_schema.get(), change.old_text, args.base + ":" + change.old_path,
+    TapVersions versions{tapOldSchema(change),    change.old_text, args.base + ":" + change.old_path,
                          change.new_schema.get(), change.new_text, change.new_path};
     std::optional<std::pair<std::string, std::string>> scripts =
         tapMigrationScripts(versions, args.tap_args, err);
@@ -655,6 +684,11 @@ void registerMigrate(CLI::App& app, CommandContext& context) {
                    "also write the TAP_SCHEMA upgrade and downgrade of every schema whose rows change, as "
                    "DIR/<schema>.tap.up.sql and .tap.down.sql (see README, 'TAP_SCHEMA')")
       ->type_name("DIR");
+  command
+      ->add_flag("--with-tap", args->with_tap,
+                 "also change the TAP_SCHEMA rows inside each revision, at the end of its upgrade() and "
+                 "downgrade() (when TAP_SCHEMA lives beside the schema; see README, 'TAP_SCHEMA')")
+      ->excludes("--tap-dir");
   addTapOptions(command, args->tap_args);
   command->callback([args, &context] { context.exit_code = runMigrate(*args, context); });
 }

@@ -68,6 +68,21 @@ std::optional<std::pair<std::string, std::string>> tapMigrationScripts(const Tap
                                                                        const TapArgs& args,
                                                                        std::ostream& err);
 
+/// The TAP_SCHEMA statements of a change one by one, upgrade and downgrade (the
+/// inverse), for an Alembic revision that carries them (`--with-tap`).
+struct TapStatementLists {
+  std::vector<std::string> up;
+  std::vector<std::string> down;
+};
+
+/// `diff --with-tap --format alembic`; nullopt (the reason on `err`) as tapChangeStatements().
+std::optional<TapStatementLists> tapStatementLists(const LoadedSchema& old_side, const LoadedSchema& new_side,
+                                                   const TapArgs& args, std::ostream& err);
+
+/// `migrate --with-tap`; nullopt (the reason on `err`) as tapMigrationScripts().
+std::optional<TapStatementLists> tapStatementLists(const TapVersions& versions, const TapArgs& args,
+                                                   std::ostream& err);
+
 /// `drift --tap DB FILE`: the live TAP_SCHEMA rows of FILE's schema against a
 /// fresh fill. `format` is text, json or markdown. Exit 0 equal, 1 drift, 2 error.
 int runTapDrift(const std::string& database, const std::string& file, const TapArgs& args,

@@ -190,6 +190,27 @@ void addTapOptions(CLI::App* command, TapArgs& args) {
                       "number the column_index of columnRefs copies N, 2N, ...");
 }
 
+namespace {
+
+/// The upgrade between two sets of rows; nullopt, the reason on `err`, when a
+/// side holds a key_id twice (no TAP_SCHEMA can hold it; felis's load fails too).
+std::optional<std::vector<diff::TapChange>> tapRowsUpgrade(const model::TapRows& old_rows,
+                                                           const std::string& old_label,
+                                                           const model::TapRows& new_rows,
+                                                           const std::string& new_label, std::ostream& err) {
+  bool duplicates = false;
+  for (const auto& [rows, label] : {std::pair{&old_rows, &old_label}, std::pair{&new_rows, &new_label}}) {
+    for (const std::string& key_id : diff::duplicateTapKeyIds(*rows)) {
+      err << "felisc: error: " << *label << ": foreign key name '" << key_id
+          << "' is used in several tables, but TAP_SCHEMA keys.key_id is unique: no TAP_SCHEMA can hold this "
+             "schema (felis's load fails too)\n";
+      duplicates = true;
+    }
+  }
+  if (duplicates) return std::nullopt;
+  return diff::diffTapRows(old_rows, new_rows);
+}
+
 /// The upgrade between two file sides; nullopt (and the reason on `err`) when a
 /// side is a database or holds a key_id twice.
 std::optional<std::vector<diff::TapChange>> tapUpgrade(const LoadedSchema& old_side,
@@ -199,20 +220,24 @@ std::optional<std::vector<diff::TapChange>> tapUpgrade(const LoadedSchema& old_s
     err << "felisc: error: --tap needs both sides as Felis files: a database holds no TAP metadata\n";
     return std::nullopt;
   }
-  model::TapRows old_rows = rowsOf(old_side, args);
-  model::TapRows new_rows = rowsOf(new_side, args);
-  bool duplicates = false;
-  for (const auto* side : {&old_side, &new_side}) {
-    for (const std::string& key_id : diff::duplicateTapKeyIds(side == &old_side ? old_rows : new_rows)) {
-      err << "felisc: error: " << side->label << ": foreign key name '" << key_id
-          << "' is used in several tables, but TAP_SCHEMA keys.key_id is unique: no TAP_SCHEMA can hold this "
-             "schema (felis's load fails too)\n";
-      duplicates = true;
-    }
-  }
-  if (duplicates) return std::nullopt;
-  return diff::diffTapRows(old_rows, new_rows);
+  return tapRowsUpgrade(rowsOf(old_side, args), old_side.label, rowsOf(new_side, args), new_side.label, err);
 }
+
+std::optional<std::vector<diff::TapChange>> tapUpgrade(const TapVersions& versions, const TapArgs& args,
+                                                       std::ostream& err) {
+  model::TapRows old_rows;
+  if (versions.old_schema != nullptr)
+    old_rows = rowsOf(*versions.old_schema, versions.old_text, versions.old_label, args);
+  model::TapRows new_rows = rowsOf(*versions.new_schema, versions.new_text, versions.new_label, args);
+  return tapRowsUpgrade(old_rows, versions.old_label, new_rows, versions.new_label, err);
+}
+
+TapStatementLists statementLists(const std::vector<diff::TapChange>& upgrade, const TapArgs& args) {
+  return {emit::tapChangeStatementList(upgrade, namesOf(args)),
+          emit::tapChangeStatementList(diff::inverseTapChanges(upgrade), namesOf(args))};
+}
+
+}  // namespace
 
 std::optional<std::string> tapChangeStatements(const LoadedSchema& old_side, const LoadedSchema& new_side,
                                                const TapArgs& args, bool down, std::ostream& err) {
@@ -244,31 +269,31 @@ int runTapDiff(const LoadedSchema& old_side, const LoadedSchema& new_side, const
 std::optional<std::pair<std::string, std::string>> tapMigrationScripts(const TapVersions& versions,
                                                                        const TapArgs& args,
                                                                        std::ostream& err) {
-  model::TapRows old_rows;
-  if (versions.old_schema != nullptr)
-    old_rows = rowsOf(*versions.old_schema, versions.old_text, versions.old_label, args);
-  model::TapRows new_rows = rowsOf(*versions.new_schema, versions.new_text, versions.new_label, args);
-  bool duplicates = false;
-  for (const auto& [rows, label] :
-       {std::pair{&old_rows, &versions.old_label}, std::pair{&new_rows, &versions.new_label}}) {
-    for (const std::string& key_id : diff::duplicateTapKeyIds(*rows)) {
-      err << "felisc: error: " << *label << ": foreign key name '" << key_id
-          << "' is used in several tables, but TAP_SCHEMA keys.key_id is unique: no TAP_SCHEMA can hold this "
-             "schema (felis's load fails too)\n";
-      duplicates = true;
-    }
-  }
-  if (duplicates) return std::nullopt;
-  std::vector<diff::TapChange> upgrade = diff::diffTapRows(old_rows, new_rows);
-  if (upgrade.empty()) return std::pair{std::string(), std::string()};
+  std::optional<std::vector<diff::TapChange>> upgrade = tapUpgrade(versions, args, err);
+  if (!upgrade) return std::nullopt;
+  if (upgrade->empty()) return std::pair{std::string(), std::string()};
   emit::TapSqlOptions options;
   options.names = namesOf(args);
   const std::string what = "schema " + versions.new_schema->name + ": " +
                            (versions.old_schema ? versions.old_label : std::string("(none)")) + " -> " +
                            versions.new_label + " (felisc migrate --tap-dir)\n";
   return std::pair{
-      "-- TAP_SCHEMA upgrade of " + what + emit::tapChangesSql(upgrade, options),
-      "-- TAP_SCHEMA downgrade of " + what + emit::tapChangesSql(diff::inverseTapChanges(upgrade), options)};
+      "-- TAP_SCHEMA upgrade of " + what + emit::tapChangesSql(*upgrade, options),
+      "-- TAP_SCHEMA downgrade of " + what + emit::tapChangesSql(diff::inverseTapChanges(*upgrade), options)};
+}
+
+std::optional<TapStatementLists> tapStatementLists(const LoadedSchema& old_side, const LoadedSchema& new_side,
+                                                   const TapArgs& args, std::ostream& err) {
+  std::optional<std::vector<diff::TapChange>> upgrade = tapUpgrade(old_side, new_side, args, err);
+  if (!upgrade) return std::nullopt;
+  return statementLists(*upgrade, args);
+}
+
+std::optional<TapStatementLists> tapStatementLists(const TapVersions& versions, const TapArgs& args,
+                                                   std::ostream& err) {
+  std::optional<std::vector<diff::TapChange>> upgrade = tapUpgrade(versions, args, err);
+  if (!upgrade) return std::nullopt;
+  return statementLists(*upgrade, args);
 }
 
 std::string withTapStatements(const std::string& sql, const std::string& statements) {

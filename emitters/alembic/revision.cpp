@@ -854,7 +854,8 @@ std::vector<Line> stepLines(const diff::Step& step, const std::string& schema, N
 /// after NOT VALID) gets an empty autocommit_block() for the commit. The
 /// preamble (SET LOCAL lock_timeout) is run again in each new transaction.
 std::string functionBody(const std::vector<diff::Step>& steps, const std::string& schema,
-                         const std::vector<std::string>& preamble, Needs& needs) {
+                         const std::vector<std::string>& preamble, const std::vector<std::string>& epilogue,
+                         const std::string& epilogue_comment, Needs& needs) {
   const std::string indent(kIndentStep, ' ');
   const std::string inner(2 * kIndentStep, ' ');
   constexpr std::string_view kAutocommit = "with op.get_context().autocommit_block():";
@@ -894,6 +895,13 @@ std::string functionBody(const std::vector<diff::Step>& steps, const std::string
     }
     fresh = outside;
     needs_preamble = needs_preamble || outside;
+  }
+  if (!epilogue.empty()) {
+    if (!out.empty()) out += "\n";
+    out += indent + "# " + commentText(epilogue_comment) + "\n";
+    if (needs_preamble) run_preamble();
+    for (const std::string& statement : epilogue)
+      out += indent + layout(execute(statement), indent.size(), indent.size(), 0) + "\n";
   }
   return out.empty() ? indent + "pass\n" : out;
 }
@@ -1060,8 +1068,10 @@ std::string defaultRevisionMessage(const model::Schema& old_schema, const model:
 
 AlembicRevision alembicRevision(const diff::Plan& plan, const AlembicOptions& options) {
   Needs needs;
-  const std::string upgrade = functionBody(plan.up, plan.schema, options.preamble, needs);
-  const std::string downgrade = functionBody(plan.down, plan.schema, options.preamble, needs);
+  const std::string upgrade = functionBody(plan.up, plan.schema, options.preamble, options.upgrade_epilogue,
+                                           options.epilogue_comment, needs);
+  const std::string downgrade = functionBody(plan.down, plan.schema, options.preamble,
+                                             options.downgrade_epilogue, options.epilogue_comment, needs);
   AlembicRevision out;
   out.revision = options.revision_id.empty()
                      ? alembicRevisionId(plan.schema, options.down_revision, upgrade, downgrade)
@@ -1090,6 +1100,10 @@ AlembicRevision alembicRevision(const diff::Plan& plan, const AlembicOptions& op
   for (const std::string& line : options.header) text += "# " + commentText(line) + "\n";
   text += "# upgrade: " + planSummary(plan, diff::Direction::Up) + "\n";
   text += "# downgrade: " + planSummary(plan, diff::Direction::Down) + "\n";
+  if (!options.upgrade_epilogue.empty() || !options.downgrade_epilogue.empty())
+    text += "# " + commentText(options.epilogue_comment) + ": " +
+            counted(options.upgrade_epilogue.size(), "statement") + " up, " +
+            counted(options.downgrade_epilogue.size(), "statement") + " down\n";
   if (needs.pg_type) text += kPgTypeClass;
   text += "\n\ndef upgrade() -> None:\n" + upgrade;
   text += "\n\ndef downgrade() -> None:\n" + downgrade;

@@ -83,6 +83,14 @@ struct AlembicOptions {
   /// its "# " (the resolved sources of a `felisc migrate` revision, its plan
   /// hash); not part of the revision id.
   std::vector<std::string> header;
+  /// Statements run after the last step of upgrade() and of downgrade(), in the
+  /// same transaction, under the comment `epilogue_comment` (`--with-tap`: the
+  /// TAP_SCHEMA rows of the change, each direction the inverse of the other).
+  /// Part of the revision id. A revision with an empty plan and an epilogue is
+  /// still a revision (a change of the TAP_SCHEMA rows alone).
+  std::vector<std::string> upgrade_epilogue;
+  std::vector<std::string> downgrade_epilogue;
+  std::string epilogue_comment = "TAP_SCHEMA rows of the change (felisc --with-tap)";
 };
 
 /// A revision file ready to write.

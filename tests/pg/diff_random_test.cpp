@@ -2,11 +2,13 @@
 // (random_schema.h), on a real PostgreSQL, with rows in every table. Seeded and
 // deterministic: FELISC_DIFF_SEED (default 20260101) and FELISC_DIFF_CASES
 // (default 200) choose the run; a failure names the seed and case to replay.
-// Even cases diff A -> B, odd cases B -> A.
+// Even cases diff A -> B, odd cases B -> A. The cases are split into shards,
+// each its own test, so ctest runs them beside the other suites instead of one
+// long test at the end of the run. That the generator reaches every kind of
+// change is a unit test (random_schema_test.cpp), which needs no server.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <map>
 #include <string>
 
 #include "tests/pg/diff_roundtrip.h"
@@ -15,20 +17,24 @@
 namespace felisc::testing {
 namespace {
 
+constexpr std::uint64_t kShards = 4;
+
 std::uint64_t fromEnvironment(const char* name, std::uint64_t fallback) {
   const char* value = std::getenv(name);
   return value == nullptr ? fallback : std::strtoull(value, nullptr, 10);
 }
 
-TEST(DiffRandom, RoundTripOnRandomPairs) {
+class DiffRandom : public ::testing::TestWithParam<std::uint64_t> {};
+
+TEST_P(DiffRandom, RoundTripOnRandomPairs) {
   const std::uint64_t seed = fromEnvironment("FELISC_DIFF_SEED", 20260101);
   const std::uint64_t cases = fromEnvironment("FELISC_DIFF_CASES", 200);
+  const std::uint64_t first = cases * GetParam() / kShards;
+  const std::uint64_t last = cases * (GetParam() + 1) / kShards;
   ScratchDatabase db;
   ASSERT_TRUE(db.ok());
-  std::map<std::string, int> kinds;
-  std::size_t changed = 0;
   std::size_t with_rows = 0;
-  for (std::uint64_t i = 0; i < cases; ++i) {
+  for (std::uint64_t i = first; i < last; ++i) {
     RandomSchemas generator(seed + i);
     model::Schema a = RandomSchemas::resolved(generator.schema());
     model::Schema b = RandomSchemas::resolved(generator.mutate(a));
@@ -36,29 +42,19 @@ TEST(DiffRandom, RoundTripOnRandomPairs) {
     const std::string label = "seed " + std::to_string(seed + i) +
                               " (FELISC_DIFF_SEED=" + std::to_string(seed + i) + " FELISC_DIFF_CASES=1" +
                               (i % 2 == 1 ? ", reversed" : "") + ")";
-    diff::ChangeSet changes = diff::diffSchemas(a, b);
-    changed += changes.empty() ? 0 : 1;
-    for (const auto& change : changes.changes) ++kinds[std::string(diff::kindName(change))];
     int rows = 0;
     diffcheck::checkRoundTripInto(rows, db, a, b, label);
     with_rows += rows > 0 ? 1 : 0;
     if (HasFailure()) break;  // the first failing case is the one to replay
   }
-  std::string summary;
-  for (const auto& [kind, count] : kinds) summary += " " + kind + "=" + std::to_string(count);
-  RecordProperty("change_kinds", summary);
-  std::cout << "[ DiffRandom ] " << cases << " cases from seed " << seed << ", " << changed
-            << " with changes, " << with_rows << " with rows; change kinds:" << summary << "\n";
-  // The generator reaches every kind of change a pair of Felis files can give.
-  if (cases >= 200) {
-    for (const char* kind : {"add_table", "drop_table", "rename_table", "add_column", "drop_column",
-                             "alter_column", "rename_column", "set_comment", "add_constraint",
-                             "drop_constraint", "rename_constraint", "add_primary_key", "drop_primary_key",
-                             "add_index", "drop_index", "rename_index", "rename_sequence"})
-      EXPECT_GT(kinds[kind], 0) << kind;
-    EXPECT_GT(with_rows, cases / 2) << "most pairs run with rows in their tables";
+  std::cout << "[ DiffRandom ] cases " << first << ".." << last << " from seed " << seed << ", " << with_rows
+            << " with rows\n";
+  if (last - first >= 20) {
+    EXPECT_GT(with_rows, (last - first) / 2) << "most pairs run with rows in their tables";
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Shard, DiffRandom, ::testing::Range<std::uint64_t>(0, kShards));
 
 }  // namespace
 }  // namespace felisc::testing

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "compiler/felis/reader.h"
 #include "compiler/felis/tap_facts.h"
 #include "diff_engine/tap_schema.h"
+#include "tests/pg/alembic_env.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/pg_test_server.h"
 #include "tests/support/test_paths.h"
@@ -151,6 +154,56 @@ TEST(TapPg, WithTapMigratesSchemaAndRowsTogether) {
   ASSERT_EQ(down.exit_code, 0) << down.err;
   ASSERT_TRUE(db.exec(down.out));
   EXPECT_EQ(drift(a).exit_code, 0) << drift(a).out;
+}
+
+// --with-tap --format alembic: the same rows inside an Alembic revision, run by
+// the real Alembic (Debian's python3-alembic): upgrade leaves the schema and the
+// TAP_SCHEMA rows of B, downgrade those of A.
+TEST(TapPg, WithTapInsideAnAlembicRevisionRunByAlembic) {
+  testing::ScratchDatabase db;
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(db.exec("CREATE SCHEMA cdb"));  // where the env.py keeps its version table
+  const std::string a = latiss("30_2025-06-17_8687748.yaml");
+  const std::string b = latiss("31_2025-12-04_52ed803.yaml");
+  testing::CliRun schema = testing::runFelisc({"create", a});
+  ASSERT_EQ(schema.exit_code, 0) << schema.err;
+  ASSERT_TRUE(db.exec(schema.out));
+  testing::CliRun fill = testing::runFelisc({"tap", "create", "--init", a});
+  ASSERT_EQ(fill.exit_code, 0) << fill.err;
+  ASSERT_TRUE(db.exec(fill.out));
+  auto tap_drift = [&](const std::string& file) {
+    return testing::runFelisc({"drift", "--tap", db.conninfo(), file});
+  };
+
+  testing::TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  testing::alembic_env::writeProject(dir.path(), "cdb_latiss_version");
+  testing::CliRun written =
+      testing::runFelisc({"diff", "--with-tap", "--allow-data-loss", "--format", "alembic", "--alembic-dir",
+                          dir.path(), "--new-history", "--create-date", "2025-12-04 00:00:00", a, b});
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  std::string path = written.out;
+  while (!path.empty() && path.back() == '\n') path.pop_back();
+  std::ifstream file(path);
+  const std::string revision((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string upgrade = revision.substr(0, revision.find("def downgrade()"));
+  EXPECT_NE(upgrade.find("# TAP_SCHEMA rows of the change (felisc --with-tap)"), std::string::npos)
+      << revision;
+  EXPECT_NE(upgrade.find(".columns SET "), std::string::npos) << revision;
+  EXPECT_NE(revision.find("TAP_SCHEMA rows of the change (felisc --with-tap): "), std::string::npos)
+      << revision;
+
+  testing::CommandResult up = testing::alembic_env::run(dir.path(), {"upgrade", "head"}, db.conninfo());
+  ASSERT_EQ(up.exit_code, 0) << up.output << "\n" << revision;
+  testing::CliRun after = tap_drift(b);
+  EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
+  EXPECT_EQ(testing::runFelisc({"drift", db.conninfo(), b}).exit_code, 0);  // the schema itself too
+
+  testing::CommandResult down = testing::alembic_env::run(dir.path(), {"downgrade", "base"}, db.conninfo());
+  ASSERT_EQ(down.exit_code, 0) << down.output;
+  testing::CliRun before = tap_drift(a);
+  EXPECT_EQ(before.exit_code, 0) << before.out << before.err;
+  EXPECT_EQ(testing::runFelisc({"drift", db.conninfo(), a}).exit_code, 0);
 }
 
 class TapDrift : public ::testing::Test {

@@ -37,4 +37,21 @@ std::string readFile(const std::filesystem::path& path) {
   return text.str();
 }
 
+std::size_t pyFileCount(const std::filesystem::path& directory) {
+  std::size_t count = 0;
+  std::error_code error;
+  for (std::filesystem::directory_iterator it(directory, error);
+       !error && it != std::filesystem::directory_iterator(); it.increment(error))
+    if (it->path().extension() == ".py") ++count;
+  return count;
+}
+
+std::vector<std::string> nonEmptyLines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
 }  // namespace felisc::testing

@@ -17,5 +17,9 @@ std::filesystem::path sdmSchemasDir();
 std::vector<std::filesystem::path> yamlFilesIn(const std::filesystem::path& directory);
 /// Reads a whole file; fails the calling test when it cannot.
 std::string readFile(const std::filesystem::path& path);
+/// How many *.py files a directory holds (Alembic revisions); 0 when it is not there.
+std::size_t pyFileCount(const std::filesystem::path& directory);
+/// The non-empty lines of a command's output.
+std::vector<std::string> nonEmptyLines(const std::string& text);
 
 }  // namespace felisc::testing

@@ -26,23 +26,6 @@ const char* const kDate = "2025-01-01 00:00:00";
 
 fs::path sharedDir() { return sdmSchemasDir() / ".."; }
 
-std::size_t pyCount(const fs::path& directory) {
-  std::size_t count = 0;
-  std::error_code error;
-  for (fs::directory_iterator it(directory, error); !error && it != fs::directory_iterator();
-       it.increment(error))
-    if (it->path().extension() == ".py") ++count;
-  return count;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
-}
-
 /// A clone of the bundle and a copy of ConsDB's alembic/ directory, with an
 /// alembic.ini for the latiss chain.
 class SdmSchemasHistory : public ::testing::Test {
@@ -53,11 +36,11 @@ class SdmSchemasHistory : public ::testing::Test {
     clone_ = fs::path(dir_.path()) / "sdm_schemas";
     CommandResult cloned = runCommand({"git", "clone", "-q", bundle.string(), clone_.string()});
     ASSERT_EQ(cloned.exit_code, 0) << cloned.output;
-    commits_ = lines(git({"rev-list", "--reverse", "HEAD"}));
+    commits_ = nonEmptyLines(git({"rev-list", "--reverse", "HEAD"}));
     ASSERT_GE(commits_.size(), 30u);
     alembic_ = fs::path(dir_.path()) / "alembic";
     fs::copy(sharedDir() / "consdb" / "alembic", alembic_, fs::copy_options::recursive);
-    real_revisions_ = pyCount(versions());
+    real_revisions_ = pyFileCount(versions());
     ASSERT_EQ(real_revisions_, 16u);
   }
 
@@ -95,7 +78,7 @@ class SdmSchemasHistory : public ::testing::Test {
         {"PYTHONPATH", (sharedDir() / "consdb" / "python").string()}};
     CommandResult heads = runCommand({kPython, "-m", "alembic", "-c", ini.string(), "heads"}, env);
     ASSERT_EQ(heads.exit_code, 0) << heads.output;
-    EXPECT_EQ(lines(heads.output).size(), 1u) << heads.output;
+    EXPECT_EQ(nonEmptyLines(heads.output).size(), 1u) << heads.output;
     CommandResult history = runCommand({kPython, "-m", "alembic", "-c", ini.string(), "history"}, env);
     ASSERT_EQ(history.exit_code, 0) << history.output;
   }
@@ -131,12 +114,12 @@ TEST_F(SdmSchemasHistory, MigrateEveryConsecutivePairOntoConsdbsChain) {
     ASSERT_EQ(run.exit_code, 0) << run.output;
     EXPECT_EQ(run.output.find(" added "), std::string::npos) << run.output;
     if (changes) ++expected;
-    ASSERT_EQ(pyCount(versions()), expected) << run.output;
+    ASSERT_EQ(pyFileCount(versions()), expected) << run.output;
     EXPECT_EQ(run.output.find("cdb_startrackerwide ("), std::string::npos) << "never changes" << run.output;
 
     CommandResult again = felisc(args);
     ASSERT_EQ(again.exit_code, 0) << again.output;
-    ASSERT_EQ(pyCount(versions()), expected) << "a second run writes nothing\n" << again.output;
+    ASSERT_EQ(pyFileCount(versions()), expected) << "a second run writes nothing\n" << again.output;
     if (changes) {
       EXPECT_NE(again.output.find("already carries this change"), std::string::npos) << again.output;
     }
@@ -169,10 +152,10 @@ TEST_F(SdmSchemasHistory, DiffRevPathEveryConsecutivePairOntoConsdbsChain) {
       EXPECT_EQ(run.exit_code, 0) << run.output;
     }
     if (run.exit_code == 1) ++expected;
-    ASSERT_EQ(pyCount(versions()), expected) << run.output;
+    ASSERT_EQ(pyFileCount(versions()), expected) << run.output;
     CommandResult again = felisc(args);
     ASSERT_EQ(again.exit_code, run.exit_code) << again.output;
-    ASSERT_EQ(pyCount(versions()), expected) << "a second run writes nothing\n" << again.output;
+    ASSERT_EQ(pyFileCount(versions()), expected) << "a second run writes nothing\n" << again.output;
   }
   expectOneHead(alembic_ / "latiss");
 }
@@ -182,7 +165,8 @@ TEST_F(SdmSchemasHistory, AMovedSchemaWithHistoryIsNeverAdded) {
   // looking only in a directory that never held them, cdb_latiss is not at the base, but
   // its Alembic folder has revisions: that is an error naming the file, and nothing is written.
   const std::string moved =
-      lines(git({"log", "--format=%H", "--grep", "Move schema files to lsst.sdm.schemas module"})).at(0);
+      nonEmptyLines(git({"log", "--format=%H", "--grep", "Move schema files to lsst.sdm.schemas module"}))
+          .at(0);
   // The working tree has the files there, the base (before the second move) does not.
   CommandResult run =
       felisc({"migrate", "--sdm-schemas", clone_.string(), "--base", moved + "^", "--alembic-dir",
@@ -190,7 +174,7 @@ TEST_F(SdmSchemasHistory, AMovedSchemaWithHistoryIsNeverAdded) {
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_NE(run.output.find("cdb_latiss has 16 revisions in"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("cdb_latiss.yaml was not found at"), std::string::npos) << run.output;
-  EXPECT_EQ(pyCount(versions()), real_revisions_);
+  EXPECT_EQ(pyFileCount(versions()), real_revisions_);
 }
 
 }  // namespace

@@ -468,33 +468,61 @@ TEST(TapCli, WithTapPutsTheRowChangesInsideTheMigration) {
   EXPECT_NE(with.out.find(statements.substr(0, statements.size() - 8)), std::string::npos);
 }
 
+/// A git repository of sdm_schemas with cdb_alpha and cdb_gamma committed, then
+/// changed in the working tree (alpha: a column; gamma: only tap:table_index and
+/// tap:principal), and an empty alembic/ beside: what `felisc migrate` reads.
+class MigrateTapRepository {
+ public:
+  MigrateTapRepository() {
+    std::filesystem::create_directories(root() / "yml");
+    std::filesystem::create_directories(root() / "alembic");
+    for (const char* name : {"cdb_alpha", "cdb_gamma"}) place(name, name);
+    git({"init", "-q"});
+    git({"add", "yml"});
+    git({"-c", "user.name=felisc", "-c", "user.email=felisc@example.org", "commit", "-q", "-m", "base"});
+    place("cdb_alpha_v2", "cdb_alpha");
+    place("cdb_gamma_v2", "cdb_gamma");
+  }
+  std::filesystem::path root() const { return repo_.path(); }
+  testing::CliRun migrate(const std::vector<std::string>& extra) const {
+    std::vector<std::string> args = {"migrate",
+                                     "--sdm-schemas",
+                                     root().string(),
+                                     "--base",
+                                     "HEAD",
+                                     "--alembic-dir",
+                                     (root() / "alembic").string(),
+                                     "--new-history",
+                                     "alpha",
+                                     "--new-history",
+                                     "gamma",
+                                     "--no-profile",
+                                     "--create-date",
+                                     "2026-01-01 00:00:00"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testing::runFelisc(args);
+  }
+
+ private:
+  void place(const std::string& fixture, const std::string& as) const {
+    std::filesystem::copy_file(testing::fixturesDir() / "migrate" / (fixture + ".yaml"),
+                               root() / "yml" / (as + ".yaml"),
+                               std::filesystem::copy_options::overwrite_existing);
+  }
+  void git(std::vector<std::string> args) const {
+    args.insert(args.begin(), {"git", "-C", root().string()});
+    testing::CommandResult result = testing::runCommand(args);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+  }
+  testing::TempDir repo_;
+};
+
 // migrate --tap-dir: a TAP_SCHEMA script pair for every schema whose rows change,
 // also cdb_gamma, whose change (tap:table_index, tap:principal) needs no revision.
 TEST(TapCli, MigrateWritesTapScriptsBesideTheRevisions) {
-  testing::TempDir repo;
-  const std::filesystem::path yml = std::filesystem::path(repo.path()) / "yml";
-  std::filesystem::create_directories(yml);
-  auto place = [&](const std::string& fixture, const std::string& as) {
-    std::filesystem::copy_file(testing::fixturesDir() / "migrate" / (fixture + ".yaml"), yml / (as + ".yaml"),
-                               std::filesystem::copy_options::overwrite_existing);
-  };
-  auto git = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"git", "-C", repo.path()});
-    testing::CommandResult result = testing::runCommand(args);
-    ASSERT_EQ(result.exit_code, 0) << result.output;
-  };
-  for (const char* name : {"cdb_alpha", "cdb_gamma"}) place(name, name);
-  git({"init", "-q"});
-  git({"add", "yml"});
-  git({"-c", "user.name=felisc", "-c", "user.email=felisc@example.org", "commit", "-q", "-m", "base"});
-  place("cdb_alpha_v2", "cdb_alpha");
-  place("cdb_gamma_v2", "cdb_gamma");
-  const std::filesystem::path tap = std::filesystem::path(repo.path()) / "tap";
-  std::filesystem::create_directories(std::filesystem::path(repo.path()) / "alembic");
-  testing::CliRun run = testing::runFelisc(
-      {"migrate", "--sdm-schemas", repo.path(), "--base", "HEAD", "--alembic-dir",
-       (std::filesystem::path(repo.path()) / "alembic").string(), "--new-history", "alpha", "--new-history",
-       "gamma", "--no-profile", "--create-date", "2026-01-01 00:00:00", "--tap-dir", tap.string()});
+  MigrateTapRepository repo;
+  const std::filesystem::path tap = repo.root() / "tap";
+  testing::CliRun run = repo.migrate({"--tap-dir", tap.string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("  TAP_SCHEMA " + (tap / "cdb_gamma.tap.up.sql").string() + "\n"), std::string::npos)
       << run.out;
@@ -510,6 +538,53 @@ TEST(TapCli, MigrateWritesTapScriptsBesideTheRevisions) {
   EXPECT_NE(alpha_up.find("'can_see_sky'"), std::string::npos) << alpha_up;
   EXPECT_NE(testing::readFile(tap / "cdb_alpha.tap.down.sql").find("DELETE FROM \"TAP_SCHEMA\".columns"),
             std::string::npos);
+}
+
+/// The one revision file in `versions`.
+std::string onlyRevision(const std::filesystem::path& versions) {
+  std::vector<std::filesystem::path> found;
+  if (std::filesystem::is_directory(versions))
+    for (const auto& entry : std::filesystem::directory_iterator(versions))
+      if (entry.path().extension() == ".py") found.push_back(entry.path());
+  EXPECT_EQ(found.size(), 1u) << versions;
+  return found.size() == 1 ? testing::readFile(found.front()) : std::string();
+}
+
+/// upgrade() of a revision file.
+std::string upgradeBody(const std::string& revision) {
+  const std::size_t begin = revision.find("def upgrade()");
+  return begin == std::string::npos ? std::string()
+                                    : revision.substr(begin, revision.find("def downgrade()") - begin);
+}
+
+// migrate --with-tap: the same rows inside each revision, at the end of upgrade()
+// and downgrade(); cdb_gamma, whose tables do not change, gets a revision of its
+// TAP_SCHEMA rows alone. The rows change the revision id.
+TEST(TapCli, MigrateWithTapPutsTheRowsInsideEachRevision) {
+  MigrateTapRepository repo;
+  ASSERT_EQ(repo.migrate({"--tap-dir", (repo.root() / "tap").string(), "--with-tap"}).exit_code,
+            2);  // one or the other
+  testing::CliRun run = repo.migrate({"--with-tap"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string gamma = onlyRevision(repo.root() / "alembic" / "gamma" / "versions");
+  const std::string gamma_up = upgradeBody(gamma);
+  const std::string gamma_down = gamma.substr(gamma.find("def downgrade()"));
+  EXPECT_NE(gamma_up.find("# TAP_SCHEMA rows of the change (felisc --with-tap)"), std::string::npos) << gamma;
+  EXPECT_NE(gamma_up.find("tables SET table_index = 2 WHERE"), std::string::npos) << gamma;
+  EXPECT_NE(gamma_down.find("tables SET table_index = 1 WHERE"), std::string::npos) << gamma;
+  const std::string alpha = onlyRevision(repo.root() / "alembic" / "alpha" / "versions");
+  const std::string alpha_up = upgradeBody(alpha);
+  EXPECT_LT(alpha_up.find("can_see_sky"),
+            alpha_up.find("# TAP_SCHEMA rows of the change"));  // the schema first
+  EXPECT_NE(alpha_up.find("INSERT INTO"), std::string::npos) << alpha;
+
+  MigrateTapRepository without;
+  ASSERT_EQ(without.migrate({}).exit_code, 0);
+  const std::string plain = onlyRevision(without.root() / "alembic" / "alpha" / "versions");
+  EXPECT_EQ(plain.find("TAP_SCHEMA"), std::string::npos) << plain;
+  auto revision_id = [](const std::string& text) { return text.substr(text.find("Revision ID: "), 25); };
+  EXPECT_NE(revision_id(plain), revision_id(alpha));
+  EXPECT_FALSE(std::filesystem::exists(without.root() / "alembic" / "gamma" / "versions"));  // no change
 }
 
 TEST(TapCli, InvalidFileGetsDiagnosticsAndNoSql) {
