@@ -151,8 +151,8 @@ TEST_F(CliMisspelledSchema, DiffOldDb) {
 }
 
 TEST_F(CliMisspelledSchema, MigrateOldDb) {
-  // The file names cdb_demo; the database has it as cdb_demo_old only.
-  ASSERT_TRUE(db.exec("ALTER SCHEMA cdb_demo RENAME TO cdb_demo_old"));
+  // The file names cdb_demo; the database has it as cdb_demo2 only.
+  ASSERT_TRUE(db.exec("ALTER SCHEMA cdb_demo RENAME TO cdb_demo2"));
   TempDir repo;
   const fs::path yml = fs::path(repo.path()) / "yml";
   const fs::path versions = fs::path(repo.path()) / "alembic" / "demo" / "versions";
@@ -174,7 +174,7 @@ TEST_F(CliMisspelledSchema, MigrateOldDb) {
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_NE(
       run.err.find(
-          "felisc: error: schema 'cdb_demo' is not in the database; did you mean 'cdb_demo_old'? [FEL509]\n"),
+          "felisc: error: schema 'cdb_demo' is not in the database; did you mean 'cdb_demo2'? [FEL509]\n"),
       std::string::npos)
       << run.err;
   EXPECT_TRUE(fs::is_empty(versions)) << "nothing written";
