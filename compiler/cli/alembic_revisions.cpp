@@ -77,9 +77,7 @@ std::optional<PendingRevision> prepareRevision(const diff::Plan& plan, const Rev
   err << alembic::renderAlembicDiagnostics(versions);
   if (!versions.ok()) return std::nullopt;
   if (!versions.exists && !target.new_history) {
-    err << "felisc: error: '" << versions_dir
-        << "' does not exist: no Alembic history to chain onto (a wrong --alembic-dir?); pass --new-history "
-           "to start one\n";
+    report(err, model::DiagId::err_alembic_no_history, {versions_dir});
     return std::nullopt;
   }
   if (!versions.exists) {
@@ -128,7 +126,7 @@ bool writeRevisions(const std::vector<PendingRevision>& revisions, std::ostream&
     }
     for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
       if (!fs::create_directory(*it, error) && error) {
-        err << "felisc: error: cannot create directory '" << it->string() << "': " << error.message() << '\n';
+        report(err, model::DiagId::err_cli_cannot_create_directory, {it->string(), error.message()});
         undo();
         return false;
       }

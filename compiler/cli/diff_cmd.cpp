@@ -107,7 +107,7 @@ int writeAlembic(const diff::Plan& plan, const model::Schema& old_schema, const 
   }
   std::error_code error;
   if (!std::filesystem::is_directory(args.alembic_dir, error)) {
-    context.err << "felisc: error: --alembic-dir '" << args.alembic_dir << "' is not a directory\n";
+    report(context.err, model::DiagId::err_cli_not_directory, {"--alembic-dir", args.alembic_dir});
     return kExitUsage;
   }
   RevisionTarget target;
@@ -132,25 +132,25 @@ int runDiff(DiffArgs args, CommandContext& context) {
   bool new_from_db = !args.new_db.empty();
   if ((old_from_db ? 0 : 1) + (new_from_db ? 0 : 1) !=
       (args.old_spec.empty() ? 0 : 1) + (args.new_spec.empty() ? 0 : 1)) {
-    context.err << "felisc: error: give OLD and NEW as files (or REV:PATH), or replace either with "
-                   "--old-db/--new-db\n";
+    report(context.err, model::DiagId::err_diff_sides);
     return kExitUsage;
   }
   const bool alembic = args.format == "alembic";
   if (!alembic && (!args.alembic_dir.empty() || !args.revision.message.empty() || !args.head.empty() ||
                    args.new_history || !args.revision.rev_id.empty() || !args.revision.create_date.empty())) {
-    context.err << "felisc: error: --alembic-dir, -m, --rev-id and --create-date go with --format alembic\n";
+    report(context.err, model::DiagId::err_cli_options_go_with,
+           {"--alembic-dir, -m, --rev-id and --create-date", "--format alembic"});
     return kExitUsage;
   }
   if (alembic && (args.direction != "up" || !args.down_output.empty())) {
-    context.err << "felisc: error: an Alembic revision holds both directions: drop --direction and "
-                   "--down-output\n";
+    report(context.err, model::DiagId::err_cli_drop_options,
+           {"an Alembic revision holds both directions", "--direction and --down-output"});
     return kExitUsage;
   }
   if (alembic && !args.revision.rev_id.empty() && !checkRevisionId(args.revision.rev_id, context.err))
     return kExitUsage;
   if (alembic && !args.alembic_dir.empty() && !args.output.empty()) {
-    context.err << "felisc: error: give --alembic-dir or -o, not both\n";
+    report(context.err, model::DiagId::err_cli_not_both, {"--alembic-dir", "-o"});
     return kExitUsage;
   }
   // With a database side, positional arguments fill the file sides in order.
@@ -174,7 +174,7 @@ int runDiff(DiffArgs args, CommandContext& context) {
   context.err << old_side.rendered_diagnostics << new_side.rendered_diagnostics;
   if (!old_side.schema || !new_side.schema) {
     if ((old_from_db || new_from_db) && args.schema.empty() && !(old_side.schema || new_side.schema))
-      context.err << "felisc: error: name the database schema with --schema\n";
+      report(context.err, model::DiagId::err_diff_schema_name);
     return kExitUsage;  // unreadable or invalid input
   }
 
@@ -183,18 +183,15 @@ int runDiff(DiffArgs args, CommandContext& context) {
     const cli::LoadedSchema& database = old_from_db ? old_side : new_side;
     for (const std::string& hint : profileHint(*file.schema, *database.schema)) context.err << hint;
   }
-  // TODO(lead): a catalogue warning (FEL620) once diagnostic_kinds.def can change.
   if (!old_from_db && !new_from_db && old_side.schema->name != new_side.schema->name)
-    context.err << "felisc: warning: the sides are different schemas, '" << old_side.schema->name
-                << "' (old) and '" << new_side.schema->name << "' (new): the plan drops what only '"
-                << old_side.schema->name << "' has, under the name '" << new_side.schema->name
-                << "'; is this the pair you meant?\n";
+    report(context.err, model::DiagId::warn_different_schemas,
+           {old_side.schema->name, new_side.schema->name});
   if (args.tap && args.format != "sql") {
-    context.err << "felisc: error: --tap writes SQL: drop --format\n";
+    report(context.err, model::DiagId::err_cli_drop_options, {"--tap writes SQL", "--format"});
     return kExitUsage;
   }
   if (args.with_tap && args.format != "sql" && !alembic) {
-    context.err << "felisc: error: --with-tap writes SQL or an Alembic revision: --format sql or alembic\n";
+    report(context.err, model::DiagId::err_with_tap_format);
     return kExitUsage;
   }
   if (args.tap)
@@ -219,8 +216,7 @@ int runDiff(DiffArgs args, CommandContext& context) {
   if (int code = reportMigration(migration, "", context.err); code != kExitOk) return code;
   const diff::Plan& plan = migration.plan;
   for (const diff::BackfillSlot& slot : migration.missing_backfills)
-    context.err << "felisc: warning: no backfill for " << slot.table << '.' << slot.column
-                << ": the upgrade stops if the table holds rows; give one with --backfill\n";
+    report(context.err, model::DiagId::warn_no_backfill, {slot.table + '.' + slot.column});
 
   if (alembic) {
     TapStatementLists tap;

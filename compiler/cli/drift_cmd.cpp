@@ -1,5 +1,5 @@
 /// \file
-/// `felisc drift DB FILE`: does a live schema still hold what its Felis file
+/// `felisc drift [DB] FILE`: does a live schema still hold what its Felis file
 /// says? For CI and monitoring. The file is built afresh in temporary tables
 /// inside a transaction that is rolled back, so that both sides are in the
 /// server's own rendering; --read-only compares with the file as it is, in a
@@ -16,6 +16,7 @@
 #include "compiler/catalog/connection.h"
 #include "compiler/cli/cli.h"
 #include "compiler/cli/commands.h"
+#include "compiler/cli/database_args.h"
 #include "compiler/cli/models.h"
 #include "compiler/cli/output.h"
 #include "compiler/cli/tap.h"
@@ -27,8 +28,7 @@ namespace felisc::cli {
 namespace {
 
 struct DriftArgs {
-  std::string database;
-  std::string file;
+  std::vector<std::string> positionals;  ///< [DB] FILE
   std::string schema;
   std::string format = "text";
   std::string output;
@@ -39,52 +39,58 @@ struct DriftArgs {
   TapArgs tap_args;
 };
 
-int runDrift(const DriftArgs& args, std::size_t extra_arguments, CommandContext& context) {
-  std::error_code exists_error;
-  if (extra_arguments != 0 ||
-      (args.file.find('=') != std::string::npos && !std::filesystem::exists(args.file, exists_error))) {
+int runDrift(const DriftArgs& args, CommandContext& context) {
+  // DB may be left out, as psql's: `drift FILE` connects with the environment.
+  const DatabaseArguments split = splitDatabaseArgument(args.positionals, 1, 1);
+  if (split.files.size() > 1 || (split.files.size() == 1 && looksLikeDatabase(split.files.front()))) {
     // An unquoted conninfo (`host=h password=p`) arrives as several arguments: not shown.
-    context.err << "felisc: error: drift: unexpected arguments (not shown: they may hold a password); drift "
-                   "takes DB and FILE, so quote a conninfo string that holds spaces\n";
+    report(context.err, model::DiagId::err_cli_unexpected_arguments, {"drift"});
     return kExitUsage;
   }
-  if (args.tap)
-    return runTapDrift(args.database, args.file, args.tap_args, args.format, args.output, context);
+  if (split.files.empty()) {
+    report(context.err, model::DiagId::err_cli_parse, {"drift: FILE is required"});
+    return kExitUsage;
+  }
+  const std::string& database = split.database;
+  const std::string& file = split.files.front();
+  if (args.tap) return runTapDrift(database, file, args.tap_args, args.format, args.output, context);
   Deployment deployment;
   if (int code = loadDeployment(args.profile, deployment, context.err); code != kExitOk) return code;
-  DeployedModel file_model = loadDeployedModel(args.file, deployment, args.schema, context.err);
+  DeployedModel file_model = loadDeployedModel(file, deployment, args.schema, context.err);
   if (!file_model) return kExitUsage;
   verify::DriftRequest request;
   request.schema = args.schema.empty() ? file_model.deployed->name : args.schema;
   request.expected = *file_model.deployed;
   request.expected.name = request.schema;
-  request.fresh = freshCreate(file_model, deployment, args.file);
+  request.fresh = freshCreate(file_model, deployment, file);
   request.read_only = args.read_only;
   request.ignored_tables = args.ignored_tables;
   request.compare_grants = deployment.profile.has_value();  // the profile says what is granted
 
   catalog::Error error;
-  std::optional<catalog::Connection> connection = catalog::Connection::open(args.database, error);
+  std::optional<catalog::Connection> connection = catalog::Connection::open(database, error);
   if (!connection) {
-    model::Diagnostics diagnostics;
-    diagnostics.report(model::DiagId::err_db_connect, "", {}, {error.message});
-    printDiagnostics(diagnostics, "", context.err);
+    report(context.err, model::DiagId::err_db_connect, {error.message});
+    return kExitUsage;
+  }
+  // A schema named with --schema must be there: a misspelling is no drift.
+  if (model::Diagnostics missing;
+      !args.schema.empty() && !checkSchemaInDatabase(*connection, args.schema, missing)) {
+    printDiagnostics(missing, "", context.err);
     return kExitUsage;
   }
   verify::DriftOutcome outcome = verify::checkDrift(*connection, request);
   printDiagnostics(outcome.diagnostics, "", context.err);
   if (outcome.diagnostics.hasErrors()) {
-    if (!args.read_only)
-      context.err << "felisc: note: drift builds the file in temporary tables to compare in the server's own "
-                     "rendering; on a hot standby, or without the TEMP privilege, use --read-only\n";
+    if (!args.read_only) report(context.err, model::DiagId::note_drift_read_only);
     return kExitUsage;
   }
   verify::DriftReport& report = outcome.report;
-  report.file = args.file;
+  report.file = file;
   if (!deployment.profile)
     for (const std::string& hint : profileHint(report.differences)) context.err << hint;
   for (const model::Difference& note : report.notes)
-    context.err << "felisc: note: " << note.text() << " (PostgreSQL appends added columns; not drift)\n";
+    cli::report(context.err, model::DiagId::note_column_order, {note.text()});
   std::string text = args.format == "json"       ? verify::driftJson(report)
                      : args.format == "markdown" ? verify::driftMarkdown(report)
                                                  : verify::driftText(report);
@@ -101,11 +107,11 @@ void registerDrift(CLI::App& app, CommandContext& context) {
       "Compare a live database schema with a Felis file (read-only) and list every difference. Exit 0 when "
       "they are equal, 1 when the database has drifted, 2 on usage, input or connection errors.");
   command
-      ->add_option("DB", args->database,
-                   "libpq conninfo string or postgresql:// URI; \"\" uses the PG* environment variables")
-      ->required();
-  command->add_option("FILE", args->file, "the Felis file (or REV:PATH) the database should hold")
-      ->required();
+      ->add_option("args", args->positionals,
+                   "DB: libpq conninfo string, postgresql:// URI or SQLAlchemy URL; left out (or \"\"): "
+                   "$FELIS_ENGINE_URL, else $CONSDB_URL, else the PG* environment, as psql. FILE: the Felis "
+                   "file (or REV:PATH) the database should hold")
+      ->type_name("[DB] FILE");
   command->add_option("--schema", args->schema, "the schema in the database; default: the file's")
       ->type_name("NAME");
   command
@@ -132,9 +138,7 @@ void registerDrift(CLI::App& app, CommandContext& context) {
                     "compare the TAP_SCHEMA in DB with the rows felis's load-tap-schema gives FILE: every "
                     "missing, extra or different row; see README, 'TAP_SCHEMA'");
   addTapOptions(command, args->tap_args);
-  command->allow_extras();
-  command->callback(
-      [args, command, &context] { context.exit_code = runDrift(*args, command->remaining_size(), context); });
+  command->callback([args, &context] { context.exit_code = runDrift(*args, context); });
 }
 
 }  // namespace felisc::cli

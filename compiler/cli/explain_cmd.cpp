@@ -12,6 +12,7 @@
 
 #include "compiler/cli/cli.h"
 #include "compiler/cli/commands.h"
+#include "compiler/cli/output.h"
 #include "schema_model/diagnostic.h"
 
 namespace felisc::cli {
@@ -40,6 +41,7 @@ std::string_view groupOf(std::string_view code) {
     case '3': return "PostgreSQL checks felis lacks";
     case '5': return "Catalog, database and SQL scripts";
     case '6': return "Diff, compatibility, Alembic, verify and drift";
+    case '7': return "Command line";
     default: return "Other";
   }
 }
@@ -98,8 +100,7 @@ int runExplain(const ExplainArgs& args, CommandContext& context) {
                 << entry.code << "]`\n";
     return kExitOk;
   }
-  context.err << "felisc: error: explain: no diagnostic code '" << args.code
-              << "'; felisc explain --list lists them (FEL001 ...)\n";
+  report(context.err, model::DiagId::err_explain_unknown_code, {args.code});
   return kExitUsage;
 }
 
@@ -117,7 +118,7 @@ void registerExplain(CLI::App& app, CommandContext& context) {
   command->footer("Example:\n  felisc explain FEL101");
   command->callback([args, &context] {
     if (args->code.empty() && !args->list) {
-      context.err << "felisc: error: explain: give a code (FEL101) or --list\n";
+      report(context.err, model::DiagId::err_explain_no_code);
       context.exit_code = kExitUsage;
       return;
     }

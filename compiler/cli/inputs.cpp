@@ -47,10 +47,10 @@ std::optional<std::map<std::string, std::vector<std::string>>> perSchemaValues(
   for (const std::string& value : values) {
     const std::size_t colon = value.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == value.size()) {
-      err << "felisc: error: " << option << " '" << value << "': give it as SCHEMA:VALUE (e.g. " << option
-          << (option == "--rename" ? " cdb_latiss:exposure.pressure=air_pressure"
-                                   : " cdb_latiss:backfill.sql")
-          << ")\n";
+      report(
+          err, model::DiagId::err_cli_per_schema_value,
+          {option, value,
+           option == "--rename" ? "cdb_latiss:exposure.pressure=air_pressure" : "cdb_latiss:backfill.sql"});
       return std::nullopt;
     }
     by_schema[value.substr(0, colon)].push_back(value.substr(colon + 1));

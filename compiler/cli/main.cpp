@@ -12,28 +12,12 @@
 
 #include "compiler/cli/cli.h"
 #include "compiler/cli/commands.h"
+#include "compiler/cli/database_args.h"
 #include "compiler/cli/output.h"
-#include "compiler/felis/validator.h"
 
 namespace felisc::cli {
 
 namespace {
-
-/// The closest of `candidates` to `word` (edit distance at most 2, or a third
-/// of its length for long words), or nothing.
-std::optional<std::string> closest(const std::string& word, const std::vector<std::string>& candidates) {
-  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  std::optional<std::string> best;
-  std::size_t best_distance = limit + 1;
-  for (const auto& candidate : candidates) {
-    std::size_t distance = felis::editDistance(word, candidate, limit);
-    if (distance < best_distance) {
-      best = candidate;
-      best_distance = distance;
-    }
-  }
-  return best;
-}
 
 std::vector<std::string> commandNames(const CLI::App& app) {
   std::vector<std::string> names;
@@ -60,12 +44,13 @@ bool checkNames(const CLI::App& app, const std::vector<std::string>& args, std::
   for (const CLI::App* candidate : app.get_subcommands([](const CLI::App*) { return true; }))
     if (candidate->get_name() == args[0]) command = candidate;
   if (command == nullptr) {
-    err << "felisc: error: unknown command '" << args[0] << "'";
-    if (auto suggestion = closest(args[0], commandNames(app)))
-      err << "; did you mean '" << *suggestion << "'?";
-    err << "\nfelisc: note: the commands are";
-    for (const auto& name : commandNames(app)) err << ' ' << name;
-    err << "; felisc help COMMAND describes one\n";
+    std::string names;
+    for (const auto& name : commandNames(app)) names += (names.empty() ? "" : " ") + name;
+    if (auto suggestion = closestName(args[0], commandNames(app)))
+      report(err, model::DiagId::err_cli_unknown_command_suggest, {args[0], *suggestion});
+    else
+      report(err, model::DiagId::err_cli_unknown_command, {args[0]});
+    report(err, model::DiagId::note_cli_commands, {names});
     return false;
   }
   std::vector<std::string> known = optionNames(*command);
@@ -82,9 +67,11 @@ bool checkNames(const CLI::App& app, const std::vector<std::string>& args, std::
     if (!arg.starts_with("--") || arg.size() == 2) continue;
     std::string name = arg.substr(0, arg.find('='));
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-    err << "felisc: error: " << command->get_name() << ": unknown option '" << name << "'";
-    if (auto suggestion = closest(name, known)) err << "; did you mean '" << *suggestion << "'?";
-    err << "\nfelisc: note: felisc help " << command->get_name() << " lists its options\n";
+    if (auto suggestion = closestName(name, known))
+      report(err, model::DiagId::err_cli_unknown_option_suggest, {command->get_name(), name, *suggestion});
+    else
+      report(err, model::DiagId::err_cli_unknown_option, {command->get_name(), name});
+    report(err, model::DiagId::note_cli_command_options, {command->get_name()});
     return false;
   }
   return true;
@@ -222,11 +209,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err_
   } catch (const CLI::ExtrasError&) {
     // An unquoted conninfo (`host=h password=p`) arrives as several arguments;
     // CLI11's message would echo them, password included, so they are not shown.
-    err << "felisc: error: unexpected arguments (not shown: they may hold a password); quote a conninfo "
-           "string that holds spaces\n";
+    report(err, model::DiagId::err_cli_unexpected_arguments,
+           {command_args.empty() ? std::string("felisc") : command_args.front()});
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
-    err << "felisc: error: " << e.what() << '\n';
+    report(err, model::DiagId::err_cli_parse, {e.what()});
     return kExitUsage;
   }
   return context.exit_code;

@@ -140,9 +140,8 @@ bool listSchemas(const MigrateArgs& args, std::map<std::string, std::string>& in
                  std::map<std::string, std::string>& at_base, std::ostream& err) {
   std::error_code error;
   if (!fs::is_directory(args.sdm_schemas, error)) {
-    err << "felisc: error: '" << args.sdm_schemas
-        << "' is not a directory (give the sdm_schemas checkout with "
-        << "--sdm-schemas)\n";
+    report(err, model::DiagId::err_cli_not_directory_give,
+           {"--sdm-schemas", args.sdm_schemas, "the sdm_schemas checkout"});
     return false;
   }
   bool any_dir = false;
@@ -159,8 +158,7 @@ bool listSchemas(const MigrateArgs& args, std::map<std::string, std::string>& in
       if (isConsdbSchemaFile(name)) in_tree.emplace(stemOf(name), dir + "/" + name);
   }
   if (!any_dir && !args.schemas_dir.empty()) {
-    err << "felisc: error: --schemas-dir '" << args.schemas_dir << "' is not a directory of the checkout '"
-        << args.sdm_schemas << "'\n";
+    report(err, model::DiagId::err_migrate_schemas_dir, {args.schemas_dir, args.sdm_schemas});
     return false;
   }
   for (const std::string& dir : schemaDirs(args)) {
@@ -239,14 +237,13 @@ bool loadSchemas(const MigrateArgs& args, std::vector<SchemaChange>& changes, in
 
 /// The data loss of every schema whose upgrade loses data, at once.
 void reportDataLoss(const std::vector<SchemaChange>& changes, std::ostream& err) {
-  err << "felisc: error: these upgrades lose data; nothing was written. Review them and pass "
-         "--allow-data-loss to write the revisions:\n";
-  for (const SchemaChange& change : changes) {
+  report(err, model::DiagId::err_migrate_data_loss);
+  for (const SchemaChange& change : changes)
     for (const std::string& lost : change.migration.data_loss)
       err << "  " << change.stem << ": " << lost << '\n';
+  for (const SchemaChange& change : changes)
     for (const std::string& hint : change.migration.rename_hints)
-      err << "  (if this is a rename, say so: --rename " << change.stem << ':' << hint << ")\n";
-  }
+      report(err, model::DiagId::note_rename_hint, {change.stem + ':' + hint});
 }
 
 /// Plans every schema and classifies it; the exit code of the first refusal
@@ -290,9 +287,7 @@ int planAll(const MigrateArgs& args, const SchemaOptions& per_schema, const Load
     }
     change.migration = std::move(*migration);
     if (!profile.profile && change.new_schema->findTable("visit1") != nullptr)
-      err << "felisc: warning: " << change.stem
-          << ": table visit1 planned without a deployment profile; ConsDB deploys it as a view over "
-             "exposure (drop --no-profile to plan it as deployed)\n";
+      report(err, model::DiagId::warn_migrate_visit1_without_profile, {}, change.stem);
     const diff::Migration& planned = change.migration;
     // Data loss is reported for every schema at once below; the rest as diff reports it.
     diff::Migration shown = planned;
@@ -357,8 +352,8 @@ std::string headFor(const MigrateArgs& args, const std::string& stem) {
 bool checkAlembicSide(const MigrateArgs& args, const std::vector<SchemaChange>& changes, std::ostream& err) {
   std::error_code error;
   if (!fs::is_directory(args.alembic_dir, error)) {
-    err << "felisc: error: --alembic-dir '" << args.alembic_dir
-        << "' is not a directory (give ConsDB's alembic/ directory, which holds <name>/versions/)\n";
+    report(err, model::DiagId::err_cli_not_directory_give,
+           {"--alembic-dir", args.alembic_dir, "ConsDB's alembic/ directory, which holds <name>/versions/"});
     return false;
   }
   bool ok = true;
@@ -368,9 +363,9 @@ bool checkAlembicSide(const MigrateArgs& args, const std::vector<SchemaChange>& 
     if (versions.files.empty()) continue;
     std::string looked;
     for (const std::string& dir : schemaDirs(args)) looked += (looked.empty() ? "" : ", ") + dir + "/";
-    err << "felisc: error: " << change.stem << " has " << versions.files.size() << " revisions in "
-        << versionsDir(args, change.stem) << ", but " << change.stem << ".yaml was not found at " << args.base
-        << " in " << looked << ": it is not a new schema; give --schemas-dir where it was\n";
+    report(err, model::DiagId::err_migrate_not_new_schema,
+           {change.stem, std::to_string(versions.files.size()), versionsDir(args, change.stem), args.base,
+            looked});
     ok = false;
   }
   return ok;
@@ -383,8 +378,7 @@ bool prepareAll(const MigrateArgs& args, const Sources& sources, const std::stri
   for (SchemaChange& change : changes) {
     if (change.kind != SchemaChange::Kind::Changed && change.kind != SchemaChange::Kind::Added) continue;
     for (const diff::BackfillSlot& slot : change.migration.missing_backfills)
-      err << "felisc: warning: " << change.stem << ": no backfill for " << slot.table << '.' << slot.column
-          << ": the upgrade stops if the table holds NULLs there; edit the revision's marked backfill\n";
+      report(err, model::DiagId::warn_no_backfill_revision, {slot.table + '.' + slot.column}, change.stem);
     alembic::AlembicOptions options;
     options.message =
         args.revision.message.empty()
@@ -540,7 +534,7 @@ int runMigrate(const MigrateArgs& args, CommandContext& context) {
   int exit_code = kExitOk;
   LoadedProfile profile;
   if (!args.profile.empty() && args.no_profile) {
-    context.err << "felisc: error: give --profile or --no-profile, not both\n";
+    report(context.err, model::DiagId::err_cli_not_both, {"--profile", "--no-profile"});
     return kExitUsage;
   }
   // Every schema migrate handles is a ConsDB one (cdb_*): ConsDB's profile unless told otherwise.

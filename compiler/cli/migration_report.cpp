@@ -17,23 +17,22 @@ int refusalExitCode(diff::MigrationRefusal refusal) {
 
 int reportMigration(const diff::Migration& migration, const std::string& prefix, std::ostream& err) {
   printDiagnostics(migration.diagnostics, "", err);
+  // migrate's "cdb_latiss: " names the schema a report is about, where a file would stand.
+  const std::string subject = prefix.substr(0, prefix.find(':'));
   for (const std::string& unused : migration.plan.unused_backfills)
-    err << "felisc: warning: " << prefix << "backfill for '" << unused << "' is not used by any step\n";
+    report(err, model::DiagId::warn_unused_backfill, {unused}, subject);
   switch (migration.refusal) {
     case diff::MigrationRefusal::None:
     case diff::MigrationRefusal::Invalid: break;  // the differ's errors said it
     case diff::MigrationRefusal::DataLoss:
-      err << "felisc: error: " << prefix
-          << "the upgrade loses data; nothing was written. Review these changes and pass "
-             "--allow-data-loss to emit them:\n";
+      report(err, model::DiagId::err_data_loss_refused, {}, subject);
       for (const std::string& change : migration.data_loss) err << "  " << change << '\n';
       for (const std::string& hint : migration.rename_hints)
-        err << "  (if this is a rename, say so: --rename " << prefix.substr(0, prefix.find(':'))
-            << (prefix.empty() ? "" : ":") << hint << ")\n";
+        report(err, model::DiagId::note_rename_hint, {subject.empty() ? hint : subject + ':' + hint},
+               subject);
       break;
     case diff::MigrationRefusal::VersionBump:
-      err << "felisc: error: " << prefix
-          << "version.current is not bumped enough (--strict); nothing was written\n";
+      report(err, model::DiagId::err_version_bump_refused, {}, subject);
       break;
   }
   return refusalExitCode(migration.refusal);

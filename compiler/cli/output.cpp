@@ -20,7 +20,7 @@ bool writeFileAtomically(const std::string& path, std::string_view text, std::os
   name.push_back('\0');
   int fd = ::mkstemp(name.data());
   if (fd < 0) {
-    err << "felisc: error: cannot write '" << path << "': " << std::strerror(errno) << '\n';
+    report(err, model::DiagId::err_cli_cannot_write, {path, std::strerror(errno)});
     return false;
   }
   bool ok = true;
@@ -39,7 +39,7 @@ bool writeFileAtomically(const std::string& path, std::string_view text, std::os
   }
   if (!ok) {
     std::remove(name.data());
-    err << "felisc: error: cannot write '" << path << "': " << std::strerror(saved_errno) << '\n';
+    report(err, model::DiagId::err_cli_cannot_write, {path, std::strerror(saved_errno)});
   }
   return ok;
 }
@@ -51,6 +51,13 @@ bool writeOutput(const std::string& path, std::string_view text, std::ostream& o
     return static_cast<bool>(out);
   }
   return writeFileAtomically(path, text, err);
+}
+
+void report(std::ostream& err, model::DiagId id, std::initializer_list<std::string_view> args,
+            const std::string& file) {
+  model::Diagnostics diagnostics;
+  diagnostics.report(id, file, {}, args);
+  err << model::renderDiagnostics(diagnostics);
 }
 
 void printDiagnostics(const model::Diagnostics& diagnostics, std::string_view source, std::ostream& err) {
@@ -86,16 +93,30 @@ std::string colorizeDiagnosticLine(std::string_view line) {
 
 namespace {
 
-std::vector<std::string> profileHintFor(const std::vector<std::string>& names) {
-  std::vector<std::string> out;
-  if (names.empty()) return out;
+/// FEL621 naming the first few of `names`, into `diagnostics`; nothing when there are none.
+void reportProfileHintFor(const std::vector<std::string>& names, model::Diagnostics& diagnostics) {
+  if (names.empty()) return;
   constexpr std::size_t kShown = 3;
   std::string list;
   for (std::size_t i = 0; i < names.size() && i < kShown; ++i) list += (i == 0 ? "" : ", ") + names[i];
   if (names.size() > kShown) list += " and " + std::to_string(names.size() - kShown) + " more";
-  out.push_back("felisc: note: tables of the file are views in the database (" + list +
-                "): was it deployed with a profile? compare with --profile PROFILE\n");
-  return out;
+  diagnostics.report(model::DiagId::note_profile_hint, "", {}, {list});
+}
+
+std::vector<std::string> profileHintFor(const std::vector<std::string>& names) {
+  model::Diagnostics note;
+  reportProfileHintFor(names, note);
+  if (note.empty()) return {};
+  return {model::renderDiagnostics(note)};
+}
+
+std::vector<std::string> tablesStandingAsViews(const model::Schema& file, const model::Schema& database) {
+  std::set<std::string> views;
+  for (const model::View& view : database.views) views.insert(view.name);
+  std::vector<std::string> names;
+  for (const model::Table& table : file.tables)
+    if (views.contains(table.name)) names.push_back(table.name);
+  return names;
 }
 
 }  // namespace
@@ -117,12 +138,12 @@ std::vector<std::string> profileHint(const std::vector<model::Difference>& diffe
 }
 
 std::vector<std::string> profileHint(const model::Schema& file, const model::Schema& database) {
-  std::set<std::string> views;
-  for (const model::View& view : database.views) views.insert(view.name);
-  std::vector<std::string> names;
-  for (const model::Table& table : file.tables)
-    if (views.contains(table.name)) names.push_back(table.name);
-  return profileHintFor(names);
+  return profileHintFor(tablesStandingAsViews(file, database));
+}
+
+void reportProfileHint(const model::Schema& file, const model::Schema& database,
+                       model::Diagnostics& diagnostics) {
+  reportProfileHintFor(tablesStandingAsViews(file, database), diagnostics);
 }
 
 bool hasIoError(const model::Diagnostics& diagnostics) {

@@ -2,6 +2,7 @@
 /// Output helpers shared by subcommands: atomic file writes and diagnostic printing.
 #pragma once
 
+#include <initializer_list>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -25,6 +26,12 @@ bool writeOutput(const std::string& path, std::string_view text, std::ostream& o
 /// Renders every diagnostic clang style, with the source line and a caret.
 void printDiagnostics(const model::Diagnostics& diagnostics, std::string_view source, std::ostream& err);
 
+/// Reports one catalogue diagnostic that points into no source (a command-line
+/// error, a note): `felisc: error: ... [FELnnn]`, or `FILE: error: ...` when
+/// `file` names what it is about, through the one printer (model::renderDiagnostics).
+void report(std::ostream& err, model::DiagId id, std::initializer_list<std::string_view> args = {},
+            const std::string& file = {});
+
 /// `line` (one line of diagnostics output, newline included) with ANSI colours
 /// as clang uses them: the severity ("error:" bold red, "warning:" bold magenta,
 /// "note:" bold cyan) and a caret line green. Other lines come back unchanged.
@@ -33,10 +40,12 @@ std::string colorizeDiagnosticLine(std::string_view line);
 /// A note towards --profile when tables of the file stand as views in the
 /// database, which is how a deployment profile realizes them: from drift's
 /// differences ("table X" missing and "view X" unexpected), or from the two
-/// models. The lines to print (one at most), none otherwise.
-/// TODO(lead): a catalogue note (FEL621) once diagnostic_kinds.def can change.
+/// models. The rendered note to print (FEL621; one at most), none otherwise.
 std::vector<std::string> profileHint(const std::vector<model::Difference>& differences);
 std::vector<std::string> profileHint(const model::Schema& file, const model::Schema& database);
+/// The same note into `diagnostics` (verify's plan from the database).
+void reportProfileHint(const model::Schema& file, const model::Schema& database,
+                       model::Diagnostics& diagnostics);
 
 /// True when a diagnostic says the file could not be read at all (exit 2, not 1).
 bool hasIoError(const model::Diagnostics& diagnostics);

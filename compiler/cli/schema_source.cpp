@@ -14,7 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/catalog/connection.h"
 #include "compiler/catalog/reader.h"
+#include "compiler/cli/database_args.h"
 
 extern char** environ;
 
@@ -189,8 +191,9 @@ LoadedSchema loadGitSide(const std::string& spec, const felis::ReadOptions& opti
         ProcessResult found = runProcess({"git", "show", rev + ":" + *resolved});
         if (found.exit_status != 0) continue;
         git = std::move(found);
-        moved_note = "felisc: warning: " + spec + " does not exist; read " + rev + ":" + candidate +
-                     ", where the schema file was at that revision\n";
+        model::Diagnostics moved;
+        moved.report(model::DiagId::warn_git_moved_schema_file, "", {}, {spec, rev + ":" + candidate});
+        moved_note = model::renderDiagnostics(moved);
         break;
       }
     }
@@ -360,9 +363,24 @@ bool workingTreeDiffers(const std::string& repo_dir) {
 }
 
 LoadedSchema loadDatabaseSide(const std::string& conninfo, const std::string& schema_name) {
-  catalog::CatalogResult result = catalog::readSchemas(conninfo, {schema_name});
   LoadedSchema side;
   side.label = "database schema " + schema_name;
+  side.io_error = true;
+  catalog::Error error;
+  std::optional<catalog::Connection> connection = catalog::Connection::open(conninfo, error);
+  model::Diagnostics missing;
+  if (!connection) {
+    missing.report(model::DiagId::err_db_connect, "", {}, {error.message});
+  } else if (!schema_name.empty()) {
+    // The same error, with a did-you-mean, as every command that reads a schema.
+    checkSchemaInDatabase(*connection, schema_name, missing);
+  }
+  if (missing.hasErrors()) {
+    side.rendered_diagnostics = model::renderDiagnostics(missing);
+    return side;
+  }
+  side.io_error = false;
+  catalog::CatalogResult result = catalog::readSchemas(*connection, {schema_name});
   for (const model::Diagnostic& diagnostic : result.diagnostics.all())
     side.rendered_diagnostics += renderDiagnostic(diagnostic);
   if (result.schemas.size() == 1 && !result.diagnostics.hasErrors()) {

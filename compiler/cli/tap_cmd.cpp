@@ -14,6 +14,7 @@
 #include "compiler/catalog/connection.h"
 #include "compiler/catalog/tap_reader.h"
 #include "compiler/cli/cli.h"
+#include "compiler/cli/database_args.h"
 #include "compiler/cli/output.h"
 #include "compiler/cli/tap.h"
 #include "compiler/felis/reader.h"
@@ -201,9 +202,7 @@ std::optional<std::vector<diff::TapChange>> tapRowsUpgrade(const model::TapRows&
   bool duplicates = false;
   for (const auto& [rows, label] : {std::pair{&old_rows, &old_label}, std::pair{&new_rows, &new_label}}) {
     for (const std::string& key_id : diff::duplicateTapKeyIds(*rows)) {
-      err << "felisc: error: " << *label << ": foreign key name '" << key_id
-          << "' is used in several tables, but TAP_SCHEMA keys.key_id is unique: no TAP_SCHEMA can hold this "
-             "schema (felis's load fails too)\n";
+      report(err, model::DiagId::err_tap_duplicate_key_id, {key_id}, *label);
       duplicates = true;
     }
   }
@@ -217,7 +216,7 @@ std::optional<std::vector<diff::TapChange>> tapUpgrade(const LoadedSchema& old_s
                                                        const LoadedSchema& new_side, const TapArgs& args,
                                                        std::ostream& err) {
   if (old_side.source_text.empty() || new_side.source_text.empty()) {
-    err << "felisc: error: --tap needs both sides as Felis files: a database holds no TAP metadata\n";
+    report(err, model::DiagId::err_tap_needs_files);
     return std::nullopt;
   }
   return tapRowsUpgrade(rowsOf(old_side, args), old_side.label, rowsOf(new_side, args), new_side.label, err);
@@ -316,9 +315,13 @@ int runTapDrift(const std::string& database, const std::string& file, const TapA
   catalog::Error error;
   std::optional<catalog::Connection> connection = catalog::Connection::open(database, error);
   if (!connection) {
-    model::Diagnostics diagnostics;
-    diagnostics.report(model::DiagId::err_db_connect, "", {}, {error.message});
-    printDiagnostics(diagnostics, "", context.err);
+    report(context.err, model::DiagId::err_db_connect, {error.message});
+    return kExitUsage;
+  }
+  // The TAP_SCHEMA schema is the one drift --tap reads: a misspelled
+  // --tap-schema-name is the same error as every command's misspelled schema.
+  if (model::Diagnostics missing; !checkSchemaInDatabase(*connection, namesOf(args).schema, missing)) {
+    printDiagnostics(missing, "", context.err);
     return kExitUsage;
   }
   catalog::TapReadResult live = catalog::readTapRows(*connection, namesOf(args), result.schema->name);

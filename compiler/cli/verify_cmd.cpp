@@ -6,6 +6,9 @@
 ///   felisc verify DB OLD NEW      # plans OLD -> NEW itself
 ///   felisc verify DB NEW          # plans from what the database holds to NEW
 ///
+/// DB may be left out (the PG* environment, as psql): the first argument is DB
+/// when it is not a Felis file (splitDatabaseArgument).
+///
 /// The scripts may be `felisc diff` output or `alembic upgrade --sql` /
 /// `alembic downgrade --sql` output: their BEGIN/COMMIT are skipped and the
 /// alembic_version table is left out of every comparison. Exit 0 when both
@@ -23,6 +26,7 @@
 #include "compiler/catalog/connection.h"
 #include "compiler/cli/cli.h"
 #include "compiler/cli/commands.h"
+#include "compiler/cli/database_args.h"
 #include "compiler/cli/inputs.h"
 #include "compiler/cli/models.h"
 #include "compiler/cli/output.h"
@@ -38,8 +42,9 @@ namespace felisc::cli {
 namespace {
 
 struct VerifyArgs {
-  std::string database;
-  std::vector<std::string> files;  ///< [OLD] NEW
+  std::vector<std::string> positionals;  ///< [DB] [OLD] NEW
+  std::string database;                  ///< from positionals (splitDatabaseArgument)
+  std::vector<std::string> files;        ///< [OLD] NEW
   std::string upgrade;
   std::string downgrade;
   std::string target;
@@ -78,6 +83,7 @@ struct Planner {
   std::vector<std::string> renames;
   std::map<std::string, std::string> backfills;
   std::vector<std::string> ignored_tables;
+  bool hint_profile = false;  ///< no --profile: a database deployed with one gets a note (FEL621)
 
   std::optional<verify::ScriptPair> operator()(const model::Schema* start,
                                                model::Diagnostics& diagnostics) const {
@@ -103,6 +109,7 @@ struct Planner {
     options.allow_data_loss = true;  // verify runs inside a transaction it rolls back
     options.old_label = old_label;
     options.new_label = new_label;
+    if (hint_profile && options.old_from_database) reportProfileHint(*target, *start, diagnostics);
     diff::Migration migration = diff::planMigration(old_side, *target, options);
     diagnostics.append(migration.diagnostics);
     if (migration.refused()) return std::nullopt;
@@ -112,27 +119,30 @@ struct Planner {
   }
 };
 
-int usage(CommandContext& context, const std::string& message) {
-  context.err << "felisc: error: verify: " << message << '\n';
+int usage(CommandContext& context, model::DiagId id, std::initializer_list<std::string_view> arguments = {}) {
+  report(context.err, id, arguments);
   return kExitUsage;
 }
 
-int runVerify(const VerifyArgs& args, CommandContext& context) {
-  for (const std::string& file : args.files)
-    if (mayHoldPassword(file))
-      return usage(context,
-                   "unexpected argument (not shown: it may hold a password); quote a conninfo string "
-                   "that holds spaces");
+int runVerify(VerifyArgs args, CommandContext& context) {
   bool scripts_mode = !args.upgrade.empty() || !args.downgrade.empty() || !args.target.empty();
+  // DB may be left out, as psql's: `verify NEW` connects with the environment.
+  DatabaseArguments split =
+      splitDatabaseArgument(args.positionals, scripts_mode ? 0 : 1, scripts_mode ? 0 : 2);
+  args.database = std::move(split.database);
+  args.files = std::move(split.files);
+  for (const std::string& file : args.files)
+    if (mayHoldPassword(file)) return usage(context, model::DiagId::err_cli_unexpected_arguments, {"verify"});
   if (scripts_mode && (args.upgrade.empty() || args.downgrade.empty() || args.target.empty()))
-    return usage(context, "--upgrade, --downgrade and --target go together");
+    return usage(context, model::DiagId::err_cli_options_go_together,
+                 {"--upgrade, --downgrade and --target"});
   if (scripts_mode && !args.files.empty())
-    return usage(context, "give either --upgrade/--downgrade/--target or OLD and NEW files, not both");
+    return usage(context, model::DiagId::err_cli_not_both,
+                 {"either --upgrade/--downgrade/--target", "OLD and NEW files"});
   if (!scripts_mode && (args.files.empty() || args.files.size() > 2))
-    return usage(context,
-                 "give [OLD] NEW (OLD defaults to the database), or --upgrade, --downgrade and --target");
+    return usage(context, model::DiagId::err_verify_inputs);
   if (scripts_mode && (!args.renames.empty() || !args.backfill_file.empty()))
-    return usage(context, "--rename and --backfill shape a plan; they do not apply to given scripts");
+    return usage(context, model::DiagId::err_verify_plan_options);
 
   Deployment deployment;
   if (int code = loadDeployment(args.profile, deployment, context.err); code != kExitOk) return code;
@@ -165,18 +175,28 @@ int runVerify(const VerifyArgs& args, CommandContext& context) {
     std::optional<std::map<std::string, std::string>> backfills =
         readBackfills(args.backfill_file, context.err);
     if (!backfills) return kExitUsage;
-    request.scripts = Planner{old_model,   target.deployed,
-                              schema,      old_model ? args.files.front() : "database schema " + schema,
-                              target_spec, args.renames,
-                              *backfills,  args.ignored_tables};
+    request.scripts = Planner{old_model,
+                              target.deployed,
+                              schema,
+                              old_model ? args.files.front() : "database schema " + schema,
+                              target_spec,
+                              args.renames,
+                              *backfills,
+                              args.ignored_tables,
+                              !deployment.profile.has_value()};
   }
 
   catalog::Error error;
   std::optional<catalog::Connection> connection = catalog::Connection::open(args.database, error);
   if (!connection) {
-    model::Diagnostics diagnostics;
-    diagnostics.report(model::DiagId::err_db_connect, "", {}, {error.message});
-    printDiagnostics(diagnostics, "", context.err);
+    report(context.err, model::DiagId::err_db_connect, {error.message});
+    return kExitUsage;
+  }
+  // A schema named with --schema must be there: verifying a misspelling would
+  // plan from nothing and prove a fresh create "exact".
+  if (model::Diagnostics missing;
+      !args.schema.empty() && !checkSchemaInDatabase(*connection, args.schema, missing)) {
+    printDiagnostics(missing, "", context.err);
     return kExitUsage;
   }
   verify::Outcome outcome = verify::run(*connection, request);
@@ -202,12 +222,11 @@ void registerVerify(CLI::App& app, CommandContext& context) {
       "when "
       "not or when a statement fails, 2 on usage, input or connection errors.");
   command
-      ->add_option("DB", args->database,
-                   "libpq conninfo string or postgresql:// URI; \"\" uses the PG* environment variables")
-      ->required();
-  command
-      ->add_option("files", args->files, "[OLD] NEW: Felis files or REV:PATH; OLD defaults to the database")
-      ->type_name("[OLD] NEW");
+      ->add_option("args", args->positionals,
+                   "DB: libpq conninfo string, postgresql:// URI or SQLAlchemy URL; left out (or \"\"): "
+                   "$FELIS_ENGINE_URL, else $CONSDB_URL, else the PG* environment, as psql. [OLD] NEW: Felis "
+                   "files or REV:PATH; OLD defaults to the database")
+      ->type_name("[DB] [OLD] NEW");
   command->add_option("--upgrade", args->upgrade, "the upgrade script to verify")->type_name("FILE");
   command->add_option("--downgrade", args->downgrade, "its downgrade script")->type_name("FILE");
   command->add_option("--target", args->target, "the Felis file the upgrade leads to")->type_name("NEW.yaml");

@@ -75,8 +75,7 @@ TEST(CatalogConnection, MissingSchemaIsNamed) {
   testing::CliRun run = testing::runFelisc({"inspect", db.conninfo(), "--schema", "absent"});
   EXPECT_EQ(run.exit_code, cli::kExitUsage);
   EXPECT_EQ(run.out, "");
-  EXPECT_EQ(run.err,
-            "felisc: error: schema 'absent' does not exist in database '" + db.name() + "' [FEL504]\n");
+  EXPECT_EQ(run.err, "felisc: error: schema 'absent' is not in the database [FEL508]\n");
 }
 
 TEST(CatalogConnection, MissingUsagePrivilegeIsNamed) {

@@ -515,10 +515,13 @@ TEST(Drift, FindsAColumnAddedByHandAndAChangedComment) {
   EXPECT_EQ(report["differences"][1]["path"], nlohmann::json({"table exposure", "column extra"}));
   EXPECT_EQ(report["differences"][1]["what"], "unexpected");
 
-  // Under another name (--schema), against a schema that is not there at all.
+  // Under another name (--schema), against a schema that is not there at all: the
+  // schema named is not in the database, the same usage error as in every command
+  // (issue 14), not drift.
   run = runFelisc({"drift", db.conninfo(), fixture("new.yaml"), "--schema", "elsewhere"});
-  EXPECT_EQ(run.exit_code, 1) << run.err;
-  EXPECT_EQ(run.out, "schema elsewhere: missing\n");
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_EQ(run.err, "felisc: error: schema 'elsewhere' is not in the database [FEL508]\n");
+  EXPECT_EQ(run.out, "");
 }
 
 TEST(Drift, ColumnOrderIsANoteNotDrift) {

@@ -432,9 +432,9 @@ TEST_F(MigrateRepo, AppliesTheVersionCheckAsDiffDoes) {
                            (yml() / "cdb_alpha.yaml").string()});
   EXPECT_EQ(strict.exit_code, diff.exit_code) << strict.err << diff.err;
   EXPECT_NE(strict.exit_code, 0);
-  EXPECT_NE(
-      strict.err.find("cdb_alpha: version.current is not bumped enough (--strict); nothing was written"),
-      std::string::npos)
+  EXPECT_NE(strict.err.find(
+                "cdb_alpha: error: version.current is not bumped enough (--strict); nothing was written"),
+            std::string::npos)
       << strict.err;
   EXPECT_TRUE(noRevisions()) << "a refused schema leaves no revision anywhere";
 }
@@ -460,7 +460,8 @@ TEST_F(MigrateRepo, RenameAndBackfillPerSchema) {
   std::ofstream(yml() / "cdb_beta.yaml", std::ios::binary) << text;
   CliRun refused = migrate();
   EXPECT_EQ(refused.exit_code, 3) << refused.err;
-  EXPECT_NE(refused.err.find("(if this is a rename, say so: --rename cdb_beta:visit.obsolete=retired)"),
+  EXPECT_NE(refused.err.find(
+                "note: if this is a rename, say so: --rename cdb_beta:visit.obsolete=retired [FEL626]"),
             std::string::npos)
       << refused.err;
   CliRun renamed = migrate({"--rename", "cdb_beta:visit.obsolete=retired"});
@@ -584,7 +585,8 @@ TEST_F(MigrateRepo, DefaultProfileIsConsdbAndNoProfileWarnsAboutVisit1) {
   args.push_back("--no-profile");
   CliRun plain = runFelisc(args);
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
-  EXPECT_NE(plain.err.find("cdb_demo: table visit1 planned without a deployment profile"), std::string::npos)
+  EXPECT_NE(plain.err.find("cdb_demo: warning: table visit1 planned without a deployment profile"),
+            std::string::npos)
       << plain.err;
   args.insert(args.end(), {"--profile", "consdb"});
   EXPECT_EQ(runFelisc(args).exit_code, 2) << "--profile and --no-profile";

@@ -53,7 +53,7 @@ TEST(CliBehaviour, MisspelledCommandGetsASuggestion) {
 TEST(CliBehaviour, UnknownCommandListsTheCommands) {
   CliRun run = runFelisc({"foo"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("unknown command 'foo'\n"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("unknown command 'foo' [FEL701]\n"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("the commands are validate create diff"), std::string::npos) << run.err;
 }
 
@@ -263,7 +263,7 @@ TEST(CliBehaviour, ViewsWhereTheFileHasTablesHintAtProfile) {
   ASSERT_EQ(hint.size(), 1u);
   EXPECT_EQ(hint[0],
             "felisc: note: tables of the file are views in the database (exposure): was it deployed with a "
-            "profile? compare with --profile PROFILE\n");
+            "profile? compare with --profile PROFILE [FEL621]\n");
   EXPECT_TRUE(cli::profileHint({differences[2]}).empty());
   // diff with a database side: the two models.
   model::Schema file;

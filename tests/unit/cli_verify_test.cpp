@@ -31,7 +31,7 @@ void expectUsage(const std::vector<std::string>& args, const std::string& words)
 TEST(CliVerify, UsageErrors) {
   const std::string target = verifyFixture("new.yaml");
   const std::string old = verifyFixture("old.yaml");
-  expectUsage({"verify"}, "DB is required");
+  expectUsage({"verify"}, "give [OLD] NEW");  // DB may be left out (the PG* environment)
   expectUsage({"verify", kNoServer}, "give [OLD] NEW");
   expectUsage({"verify", kNoServer, old, target, target}, "give [OLD] NEW");
   expectUsage({"verify", kNoServer, "--upgrade", "up.sql"},
