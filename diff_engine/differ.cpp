@@ -596,13 +596,20 @@ class Differ {
     if (old_key && new_key && sameColumns(old_table.name, old_key->columns, new_key->columns)) {
       if (primaryKeyName(old_table) != primaryKeyName(new_table))
         emit(RenameConstraint{new_table.name, primaryKeyName(old_table), primaryKeyName(new_table), true});
+      // The key's comment (create writes a folded unique's description on it).
+      comment(ObjectKind::Constraint, new_table.name, primaryKeyName(new_table),
+              model::primaryKeyDescription(old_table), model::primaryKeyDescription(new_table));
       return;
     }
     if (old_key) {
       emit(DropPrimaryKey{old_table.name, named(old_table)});
       dropped_keys_.insert(sortedKey(new_table.name, newColumnNames(old_table.name, old_key->columns)));
     }
-    if (new_key) emit(AddPrimaryKey{new_table.name, named(new_table)});
+    if (new_key) {
+      emit(AddPrimaryKey{new_table.name, named(new_table)});
+      comment(ObjectKind::Constraint, new_table.name, primaryKeyName(new_table), std::nullopt,
+              model::primaryKeyDescription(new_table));
+    }
   }
 
   static std::vector<const Constraint*> constraintsOf(const Table& table, bool foreign) {

@@ -229,6 +229,11 @@ void compareTable(Differences& out, const Table& expected, const Table& actual, 
   out.field("description", show(comment(expected.description)), show(comment(actual.description)));
   compareColumns(out, expected, actual);
   out.field("primary key", showPrimaryKey(expected.primary_key), showPrimaryKey(actual.primary_key));
+  // The key's comment, under the key's constraint name as a catalog names it.
+  if (expected.primary_key && actual.primary_key && expected.primary_key->name == actual.primary_key->name)
+    Differences(out, "constraint " + expected.primary_key->name)
+        .field("description", show(comment(primaryKeyDescription(expected))),
+               show(comment(primaryKeyDescription(actual))));
   // A unique constraint PostgreSQL folds into the key or into an identical one
   // (resolve.h: mergedIntoConstraint) never reaches a catalog under its own name.
   std::function<bool(const Constraint&, bool)> folded = [&](const Constraint& constraint,

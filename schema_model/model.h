@@ -117,6 +117,10 @@ struct PrimaryKey {
   std::string name;  ///< resolved name as the database stores it
   std::vector<std::string> columns;
   SourcePos pos;
+  /// The key's comment (COMMENT ON CONSTRAINT), as a catalog holds it. A Felis
+  /// file has none of its own: resolve.h primaryKeyDescription() gives the key
+  /// the description of the unique constraint folded into it.
+  std::optional<std::string> description = std::nullopt;
 
   friend bool operator==(const PrimaryKey&, const PrimaryKey&) = default;
 };
@@ -145,6 +149,11 @@ struct Constraint {
 
   bool deferrable = false;
   bool initially_deferred = false;
+  /// Read from a catalog: the database holds this constraint under its own name,
+  /// so it is never folded into the primary key or an identical earlier one
+  /// (resolve.h: mergedIntoConstraint), even on the same columns (ConsDB adds a
+  /// UNIQUE on the key's columns with ALTER TABLE).
+  bool stands_alone = false;
 
   std::vector<Annotation> annotations;  ///< votable:utype
 

@@ -617,6 +617,7 @@ class Reader {
         model::PrimaryKey key;
         key.name = rows.get(row, kName);
         key.columns = columnNames(oid, rows.get(row, kKey));
+        key.description = optionalText(rows, row, kDescription);
         table.primary_key = std::move(key);
         continue;
       }
@@ -628,6 +629,8 @@ class Reader {
       constraint.description = optionalText(rows, row, kDescription);
       if (type == "u") {
         constraint.kind = model::ConstraintKind::Unique;
+        // The catalog holds it on its own, also beside a key on the same columns.
+        constraint.stands_alone = true;
       } else if (type == "f") {
         constraint.kind = model::ConstraintKind::ForeignKey;
         std::string ref_schema(rows.get(row, kRefSchema));
