@@ -240,7 +240,21 @@ void compareTable(Differences& out, const Table& expected, const Table& actual, 
                                                             bool expected_side) {
     return mergedIntoConstraint(expected_side ? expected : actual, constraint).has_value();
   };
-  matchByName<Constraint>(out, "constraint", expected.constraints, actual.constraints, compareConstraint,
+  // A unique one side folds into the key and a catalog holds on its own
+  // (Constraint::stands_alone) is in one catalog only, whatever its name.
+  auto compare_constraint = [&](Differences& scope, const Constraint& a, const Constraint& b) {
+    const bool folded_a = folded(a, true);
+    const bool folded_b = folded(b, false);
+    if (folded_a != folded_b && (a.stands_alone || b.stands_alone)) {
+      if (folded_a)
+        scope.unexpected();
+      else
+        scope.missing();
+      return;
+    }
+    compareConstraint(scope, a, b);
+  };
+  matchByName<Constraint>(out, "constraint", expected.constraints, actual.constraints, compare_constraint,
                           folded);
   matchByName(out, "index", expected.indexes, actual.indexes, compareIndex);
   compareOwnership(out, expected.owner, expected.grants, actual.owner, actual.grants, rules);

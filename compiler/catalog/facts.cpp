@@ -315,19 +315,18 @@ std::string withoutQualifier(const std::string& text, const std::string& schema)
 }
 
 Facts filtered(Facts facts, const FactFilter& filter) {
+  // The objects of ignored tables: the tables and the sequences they own.
+  std::set<std::string> ignored;
+  for (const std::string& table : filter.ignored_tables) ignored.insert("table " + table);
+  for (const auto& [key, value] : facts.values)
+    if (key.what == "owned by" && key.path.size() == 1)
+      for (const std::string& table : filter.ignored_tables)
+        if (value.starts_with(table + ".")) ignored.insert(key.path.front());
   std::erase_if(facts.values, [&](const auto& entry) {
     const FactKey& key = entry.first;
     if (!filter.owners && key.what == "owner") return true;
     if (!filter.grants && key.what == "grants") return true;
-    for (const std::string& table : filter.ignored_tables) {
-      if (key.path.front() == "table " + table) return true;
-      // The sequences of an ignored table go with it.
-      auto owner = facts.values.find(FactKey{{key.path.front()}, "owned by"});
-      if (key.path.front().starts_with("sequence ") && owner != facts.values.end() &&
-          owner->second.starts_with(table + "."))
-        return true;
-    }
-    return false;
+    return ignored.contains(key.path.front());
   });
   if (!filter.qualifier.empty()) {
     // pg_get_indexdef() names a temporary schema pg_temp, whatever its number.

@@ -121,9 +121,13 @@ std::vector<std::string> emptyTables(ScratchDatabase& db) {
   return out;
 }
 
-// The revisions whose plan is exact today (a regression guard; the report below
-// says which pass).
-const std::set<int> kExactToday = {};
+// The revisions whose plan is exact today (a regression guard; the test prints
+// which pass). Not yet: 5 and 15 make a column NOT NULL that holds NULLs in the
+// generated rows (ConsDB's revisions fill it; felisc asks for --backfill); 16
+// leaves the sequences ConsDB's "Revise table relationships" orphaned
+// (ccdexposure_ccdexposure_id_seq, exposure_exposure_id_seq), which felisc does
+// not yet plan to drop.
+const std::set<int> kExactToday = {2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14};
 
 TEST(ConsdbReplay, EveryRevisionPlannedFromTheRealDatabase) {
   std::vector<Revision> chain = revisions();
