@@ -591,6 +591,7 @@ class Differ {
     auto named = [](const Table& table) {
       model::PrimaryKey key = *table.primary_key;
       key.name = primaryKeyName(table);
+      key.description = model::primaryKeyDescription(table);  // AddPrimaryKey writes it
       return key;
     };
     if (old_key && new_key && sameColumns(old_table.name, old_key->columns, new_key->columns)) {
@@ -605,11 +606,7 @@ class Differ {
       emit(DropPrimaryKey{old_table.name, named(old_table)});
       dropped_keys_.insert(sortedKey(new_table.name, newColumnNames(old_table.name, old_key->columns)));
     }
-    if (new_key) {
-      emit(AddPrimaryKey{new_table.name, named(new_table)});
-      comment(ObjectKind::Constraint, new_table.name, primaryKeyName(new_table), std::nullopt,
-              model::primaryKeyDescription(new_table));
-    }
+    if (new_key) emit(AddPrimaryKey{new_table.name, named(new_table)});
   }
 
   static std::vector<const Constraint*> constraintsOf(const Table& table, bool foreign) {

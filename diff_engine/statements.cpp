@@ -93,6 +93,9 @@ class Renderer {
             },
             [&](const AddPrimaryKey& c) {
               add(alterTable(c.table) + "ADD " + primaryKeyDefinition(c.key));
+              // The key's comment comes with it (also when a downgrade puts a dropped key back).
+              if (normalizedDescription(c.key.description))
+                comment("CONSTRAINT " + q(c.key.name) + " ON " + qualified(c.table), c.key.description);
               hazard(HazardKind::BuildsIndex, "builds the primary key index of " + c.table);
             },
             [&](const DropPrimaryKey& c) { add(alterTable(c.table) + "DROP CONSTRAINT " + q(c.key.name)); },
