@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "diff_engine/hazards.h"
+#include "diff_engine/sql_writer.h"
 #include "schema_model/resolve.h"
 #include "schema_model/type_mapping.h"
 
@@ -23,7 +24,7 @@ constexpr std::string_view kDropIndexNote =
 
 class OnlineRewriter {
  public:
-  explicit OnlineRewriter(const std::string& schema) : pg_(model::postgresDialect()), schema_(schema) {}
+  explicit OnlineRewriter(const std::string& schema) : pg_(model::postgresDialect()), sql_(schema) {}
 
   std::vector<Step> rewrite(const std::vector<Step>& steps) const {
     std::vector<Step> out;
@@ -49,15 +50,8 @@ class OnlineRewriter {
   }
 
   [[nodiscard]] std::string q(std::string_view name) const { return pg_.quoteIdentifier(name); }
-  [[nodiscard]] std::string qualified(std::string_view name) const { return q(schema_) + "." + q(name); }
-  [[nodiscard]] std::string alterTable(std::string_view table) const {
-    return "ALTER TABLE " + qualified(table) + " ";
-  }
-  [[nodiscard]] std::string columnList(const std::vector<std::string>& columns) const {
-    std::string out;
-    for (const auto& column : columns) out += (out.empty() ? "" : ", ") + q(column);
-    return out;
-  }
+  [[nodiscard]] std::string qualified(std::string_view name) const { return sql_.qualified(name); }
+  [[nodiscard]] std::string alterTable(std::string_view table) const { return sql_.alterTable(table); }
 
   /// Stops the script when `index` exists but is INVALID: a concurrent build
   /// that failed leaves one behind, and IF NOT EXISTS would skip over it.
@@ -94,9 +88,12 @@ class OnlineRewriter {
   /// The unique index of a constraint, built without blocking writes.
   Step concurrentUniqueIndex(const Step& original, const std::string& table, const std::string& name,
                              const std::vector<std::string>& columns) const {
+    model::Index index;
+    index.name = name;
+    index.unique = true;
+    for (const auto& column : columns) index.elements.push_back({column, false});
     Step build = part(original,
-                      {"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + q(name) + " ON " +
-                           qualified(table) + " (" + columnList(columns) + ")",
+                      {sql_.createIndexOn(table, index, {.concurrently = true, .if_not_exists = true}),
                        invalidIndexGuard(name)},
                       std::string(kCreateIndexNote));
     build.transactional = false;
@@ -107,17 +104,16 @@ class OnlineRewriter {
     return build;
   }
 
+  /// The index's comment, as statements.cpp writes it after CREATE INDEX.
+  [[nodiscard]] std::string indexComment(const model::Index& index) const {
+    return SqlWriter::comment(sql_.indexTarget(index.name), normalizedDescription(index.description));
+  }
+
   void addIndex(const Step& step, const AddIndex& add, std::vector<Step>& out) const {
-    std::string_view create = step.sql.empty() ? std::string_view() : std::string_view(step.sql.front());
-    std::string_view kind = create.starts_with("CREATE UNIQUE INDEX ") ? "CREATE UNIQUE INDEX "
-                            : create.starts_with("CREATE INDEX ")      ? "CREATE INDEX "
-                                                                       : "";
-    if (kind.empty()) {  // not the statement statements.cpp writes: leave it blocking
-      out.push_back(step);
-      return;
-    }
+    // The same index, written CONCURRENTLY by the one SQL writer (not a rewrite
+    // of the blocking statement's text).
     std::string concurrent =
-        std::string(kind) + "CONCURRENTLY IF NOT EXISTS " + std::string(create.substr(kind.size()));
+        sql_.createIndexOn(add.table, add.index, {.concurrently = true, .if_not_exists = true});
     Step build = part(step, {concurrent, invalidIndexGuard(add.index.name)}, std::string(kCreateIndexNote));
     build.transactional = false;
     build.hazards = hazardsWithout(step, HazardKind::BuildsIndex);
@@ -126,22 +122,17 @@ class OnlineRewriter {
                                                           "transactions and scans the table twice"});
     out.push_back(std::move(build));
     // Its comment is an ordinary statement, in a transaction of its own kind.
-    if (step.sql.size() > 1) {
+    if (add.index.description) {
       Step comment;
       comment.change =
           SetComment{ObjectKind::Index, add.table, add.index.name, std::nullopt, add.index.description};
-      comment.sql.assign(step.sql.begin() + 1, step.sql.end());
+      comment.sql.push_back(indexComment(add.index));
       out.push_back(std::move(comment));
     }
   }
 
   void dropIndex(const Step& step, const DropIndex& drop, std::vector<Step>& out) const {
-    if (step.sql.size() != 1 || step.sql.front() != "DROP INDEX " + qualified(drop.index.name)) {
-      out.push_back(step);
-      return;
-    }
-    Step concurrent = part(step, {"DROP INDEX CONCURRENTLY IF EXISTS " + qualified(drop.index.name)},
-                           std::string(kDropIndexNote));
+    Step concurrent = part(step, {sql_.dropIndex(drop.index.name, true)}, std::string(kDropIndexNote));
     concurrent.hazards = step.hazards;
     concurrent.transactional = false;
     out.push_back(std::move(concurrent));
@@ -150,17 +141,14 @@ class OnlineRewriter {
   void addConstraint(const Step& step, const AddConstraint& add, std::vector<Step>& out) const {
     const model::Constraint& constraint = add.constraint;
     const std::string prefix = alterTable(add.table) + "ADD CONSTRAINT " + q(constraint.name) + " ";
-    if (step.sql.empty() || !step.sql.front().starts_with(prefix)) {
-      out.push_back(step);
-      return;
-    }
-    std::vector<std::string> rest(step.sql.begin() + 1, step.sql.end());  // its comment
+    std::vector<std::string> rest;  // its comment, as statements.cpp writes it
+    if (normalizedDescription(constraint.description))
+      rest.push_back(SqlWriter::comment(sql_.constraintTarget(add.table, constraint.name),
+                                        normalizedDescription(constraint.description)));
     if (constraint.kind == model::ConstraintKind::Unique) {
       out.push_back(concurrentUniqueIndex(step, add.table, constraint.name, constraint.columns));
-      std::string deferrability;
-      if (constraint.deferrable)
-        deferrability = constraint.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
-      std::vector<std::string> attach{prefix + "UNIQUE USING INDEX " + q(constraint.name) + deferrability};
+      std::vector<std::string> attach{prefix + "UNIQUE USING INDEX " + q(constraint.name) +
+                                      SqlWriter::deferrability(constraint)};
       attach.insert(attach.end(), rest.begin(), rest.end());
       out.push_back(
           part(step, std::move(attach),
@@ -168,7 +156,10 @@ class OnlineRewriter {
       return;
     }
     // Foreign key or check: checked for new rows at once, existing rows later.
-    std::vector<std::string> add_sql{step.sql.front() + " NOT VALID"};
+    std::vector<std::string> add_sql{
+        sql_.addToTable(add.table, SqlWriter::constraintDefinition(
+                                       constraint, sql_.referencedSchema(constraint, sql_.schema()))) +
+        " NOT VALID"};
     add_sql.insert(add_sql.end(), rest.begin(), rest.end());
     Step added =
         part(step, std::move(add_sql),
@@ -193,7 +184,7 @@ class OnlineRewriter {
 
   void addPrimaryKey(const Step& step, const AddPrimaryKey& add, std::vector<Step>& out) const {
     const std::string prefix = alterTable(add.table) + "ADD CONSTRAINT " + q(add.key.name) + " ";
-    if (add.key.name.empty() || step.sql.size() != 1 || !step.sql.front().starts_with(prefix)) {
+    if (add.key.name.empty()) {  // PostgreSQL names it: nothing to build under that name first
       out.push_back(step);
       return;
     }
@@ -235,7 +226,7 @@ class OnlineRewriter {
   }
 
   const model::Dialect& pg_;
-  const std::string& schema_;
+  SqlWriter sql_;
 };
 
 }  // namespace

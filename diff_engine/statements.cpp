@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "diff_engine/planner.h"
+#include "diff_engine/sql_writer.h"
 #include "diff_engine/type_change.h"
 #include "diff_engine/view_sql.h"
 #include "schema_model/overloaded.h"
@@ -20,12 +21,6 @@ using model::Generation;
 
 bool isIdentity(Generation generation) {
   return generation == Generation::IdentityAlways || generation == Generation::IdentityByDefault;
-}
-
-std::string serialType(const std::string& sql_type) {
-  if (sql_type == "smallint") return "smallserial";
-  if (sql_type == "bigint") return "bigserial";
-  return "serial";
 }
 
 /// A backfill text that is a whole statement rather than an expression.
@@ -53,7 +48,7 @@ std::string trimmedStatement(std::string text) {
 class Renderer {
  public:
   Renderer(const std::string& schema, const PlanOptions& options, Step& step)
-      : pg_(model::postgresDialect()), schema_(schema), options_(options), step_(step) {}
+      : pg_(model::postgresDialect()), sql_(schema), schema_(schema), options_(options), step_(step) {}
 
   void render(const Change& change) {
     std::visit(
@@ -85,26 +80,24 @@ class Renderer {
             },
             [&](const SetComment& c) { setComment(c); },
             [&](const AddConstraint& c) { addConstraint(c); },
-            [&](const DropConstraint& c) {
-              add(alterTable(c.table) + "DROP CONSTRAINT " + q(c.constraint.name));
-            },
+            [&](const DropConstraint& c) { add(sql_.dropConstraint(c.table, c.constraint.name)); },
             [&](const RenameConstraint& c) {
               add(alterTable(c.table) + "RENAME CONSTRAINT " + q(c.from) + " TO " + q(c.to));
             },
             [&](const AddPrimaryKey& c) {
-              add(alterTable(c.table) + "ADD " + primaryKeyDefinition(c.key));
+              add(sql_.addToTable(c.table, SqlWriter::primaryKeyDefinition(c.key.name, c.key.columns)));
               // The key's comment comes with it (also when a downgrade puts a dropped key back).
               if (normalizedDescription(c.key.description))
-                comment("CONSTRAINT " + q(c.key.name) + " ON " + qualified(c.table), c.key.description);
+                comment(sql_.constraintTarget(c.table, c.key.name), c.key.description);
               hazard(HazardKind::BuildsIndex, "builds the primary key index of " + c.table);
             },
-            [&](const DropPrimaryKey& c) { add(alterTable(c.table) + "DROP CONSTRAINT " + q(c.key.name)); },
+            [&](const DropPrimaryKey& c) { add(sql_.dropConstraint(c.table, c.key.name)); },
             [&](const AddIndex& c) {
-              add(indexDefinition(c.table, c.index));
-              if (c.index.description) comment("INDEX " + qualified(c.index.name), c.index.description);
+              add(sql_.createIndexOn(c.table, c.index));
+              if (c.index.description) comment(sql_.indexTarget(c.index.name), c.index.description);
               if (!c.fresh_table) hazard(HazardKind::BuildsIndex, "builds index " + c.index.name);
             },
-            [&](const DropIndex& c) { add("DROP INDEX " + qualified(c.index.name)); },
+            [&](const DropIndex& c) { add(sql_.dropIndex(c.index.name)); },
             [&](const RenameIndex& c) { add("ALTER INDEX " + qualified(c.from) + " RENAME TO " + q(c.to)); },
             [&](const RenameSequence& c) {
               add("ALTER SEQUENCE " + qualified(c.from) + " RENAME TO " + q(c.to));
@@ -117,73 +110,25 @@ class Renderer {
  private:
   [[nodiscard]] std::string q(std::string_view name) const { return pg_.quoteIdentifier(name); }
   [[nodiscard]] std::string qualified(std::string_view name) const { return q(schema_) + "." + q(name); }
-  [[nodiscard]] std::string alterTable(std::string_view table) const {
-    return "ALTER TABLE " + qualified(table) + " ";
-  }
+  [[nodiscard]] std::string alterTable(std::string_view table) const { return sql_.alterTable(table); }
   [[nodiscard]] std::string alterColumnPrefix(std::string_view table, std::string_view column) const {
     return alterTable(table) + "ALTER COLUMN " + q(column) + " ";
   }
   void add(std::string sql) { step_.sql.push_back(std::move(sql)); }
   void hazard(HazardKind kind, std::string message) { step_.hazards.push_back({kind, std::move(message)}); }
 
+  /// COMMENT ON with the description as the model normalizes it (IS NULL for none).
   void comment(const std::string& target, const std::optional<std::string>& text) {
-    auto normalized = normalizedDescription(text);
-    add("COMMENT ON " + target + " IS " + (normalized ? pg_.quoteLiteral(*normalized) : std::string("NULL")));
-  }
-
-  [[nodiscard]] std::string columnList(const std::vector<std::string>& columns) const {
-    std::string out;
-    for (const auto& column : columns) out += (out.empty() ? "" : ", ") + q(column);
-    return out;
+    add(SqlWriter::comment(target, normalizedDescription(text)));
   }
 
   /// `name type [GENERATED ...] [DEFAULT x] [NOT NULL]`; `not_null` overrides the column's.
-  [[nodiscard]] std::string columnDefinition(const Column& column, bool not_null) const {
-    std::string text = q(column.name) + " ";
-    text += column.generation == Generation::Serial ? serialType(column.sql_type) : column.sql_type;
-    if (column.generation == Generation::IdentityAlways) text += " GENERATED ALWAYS AS IDENTITY";
-    if (column.generation == Generation::IdentityByDefault) text += " GENERATED BY DEFAULT AS IDENTITY";
-    if (column.generation == Generation::None && column.sql_default)
-      text += " DEFAULT " + *column.sql_default;
-    if (not_null) text += " NOT NULL";
-    return text;
-  }
-
-  [[nodiscard]] std::string deferrability(const Constraint& constraint) const {
-    if (!constraint.deferrable) return {};
-    return constraint.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
-  }
-
-  [[nodiscard]] std::string referencedTable(const Constraint& constraint) const {
-    if (constraint.ref_schema.empty() || constraint.ref_schema == schema_)
-      return qualified(constraint.ref_table);
-    return q(constraint.ref_schema) + "." + q(constraint.ref_table);
+  [[nodiscard]] static std::string columnDefinition(const Column& column, bool not_null) {
+    return SqlWriter::columnDefinition(column, not_null, column.sql_default);
   }
 
   [[nodiscard]] std::string constraintDefinition(const Constraint& c) const {
-    std::string text = "CONSTRAINT " + q(c.name) + " ";
-    switch (c.kind) {
-      case ConstraintKind::Unique: return text + "UNIQUE (" + columnList(c.columns) + ")" + deferrability(c);
-      case ConstraintKind::Check: return text + "CHECK (" + c.expression + ")";
-      case ConstraintKind::ForeignKey:
-        text += "FOREIGN KEY (" + columnList(c.columns) + ") REFERENCES " + referencedTable(c) + " (" +
-                columnList(c.ref_columns) + ")";
-        if (c.on_delete != model::FkAction::NoAction)
-          text += " ON DELETE " + std::string(fkActionSql(c.on_delete));
-        if (c.on_update != model::FkAction::NoAction)
-          text += " ON UPDATE " + std::string(fkActionSql(c.on_update));
-        return text + deferrability(c);
-    }
-    return text;
-  }
-
-  [[nodiscard]] std::string primaryKeyDefinition(const model::PrimaryKey& key) const {
-    std::string text = key.name.empty() ? std::string() : "CONSTRAINT " + q(key.name) + " ";
-    return text + "PRIMARY KEY (" + columnList(key.columns) + ")";
-  }
-
-  [[nodiscard]] std::string indexDefinition(const std::string& table, const model::Index& index) const {
-    return indexStatement(qualified(table), index);
+    return SqlWriter::constraintDefinition(c, sql_.referencedSchema(c, schema_));
   }
 
   /// A serial column's sequence gets PostgreSQL's default name; rename it when the model says otherwise.
@@ -197,24 +142,21 @@ class Renderer {
   void addTable(const model::Table& table) {
     std::vector<std::string> items;
     for (const auto& column : table.columns) items.push_back(columnDefinition(column, !column.nullable));
-    if (table.primary_key) items.push_back(primaryKeyDefinition(*table.primary_key));
+    if (table.primary_key)
+      items.push_back(SqlWriter::primaryKeyDefinition(table.primary_key->name, table.primary_key->columns));
     for (const auto& constraint : table.constraints) items.push_back(constraintDefinition(constraint));
-    std::string sql = "CREATE TABLE " + qualified(table.name) + " (";
-    for (std::size_t i = 0; i < items.size(); ++i) sql += (i == 0 ? "\n    " : ",\n    ") + items[i];
-    add(sql + (items.empty() ? ")" : "\n)"));
+    add(sql_.createTable(table.name, items));
     for (const auto& column : table.columns) renameDefaultSequence(table.name, column);
-    for (const auto& index : table.indexes) add(indexDefinition(table.name, index));
-    if (normalizedDescription(table.description))
-      comment("TABLE " + qualified(table.name), table.description);
+    for (const auto& index : table.indexes) add(sql_.createIndexOn(table.name, index));
+    if (normalizedDescription(table.description)) comment(sql_.tableTarget(table.name), table.description);
     for (const auto& column : table.columns)
       if (normalizedDescription(column.description))
-        comment("COLUMN " + qualified(table.name) + "." + q(column.name), column.description);
+        comment(sql_.columnTarget(table.name, column.name), column.description);
     for (const auto& constraint : table.constraints)
       if (normalizedDescription(constraint.description))
-        comment("CONSTRAINT " + q(constraint.name) + " ON " + qualified(table.name), constraint.description);
+        comment(sql_.constraintTarget(table.name, constraint.name), constraint.description);
     for (const auto& index : table.indexes)
-      if (normalizedDescription(index.description))
-        comment("INDEX " + qualified(index.name), index.description);
+      if (normalizedDescription(index.description)) comment(sql_.indexTarget(index.name), index.description);
   }
 
   /// Existing rows get a value before SET NOT NULL: the provided SQL, the
@@ -277,7 +219,7 @@ class Renderer {
              "fills " + c.table + "." + column.name + " from a sequence in every row");
     renameDefaultSequence(c.table, column);
     if (normalizedDescription(column.description))
-      comment("COLUMN " + qualified(c.table) + "." + q(column.name), column.description);
+      comment(sql_.columnTarget(c.table, column.name), column.description);
   }
 
   void alterColumn(const AlterColumn& c) {
@@ -368,22 +310,20 @@ class Renderer {
 
   void setComment(const SetComment& c) {
     switch (c.kind) {
-      case ObjectKind::Schema: comment("SCHEMA " + q(schema_), c.to); return;
-      case ObjectKind::Table: comment("TABLE " + qualified(c.table), c.to); return;
-      case ObjectKind::Column: comment("COLUMN " + qualified(c.table) + "." + q(c.object), c.to); return;
-      case ObjectKind::Constraint:
-        comment("CONSTRAINT " + q(c.object) + " ON " + qualified(c.table), c.to);
-        return;
-      case ObjectKind::Index: comment("INDEX " + qualified(c.object), c.to); return;
+      case ObjectKind::Schema: comment(sql_.schemaTarget(), c.to); return;
+      case ObjectKind::Table: comment(sql_.tableTarget(c.table), c.to); return;
+      case ObjectKind::Column: comment(sql_.columnTarget(c.table, c.object), c.to); return;
+      case ObjectKind::Constraint: comment(sql_.constraintTarget(c.table, c.object), c.to); return;
+      case ObjectKind::Index: comment(sql_.indexTarget(c.object), c.to); return;
       case ObjectKind::View: comment("VIEW " + qualified(c.table), c.to); return;
       case ObjectKind::MaterializedView: comment("MATERIALIZED VIEW " + qualified(c.table), c.to); return;
     }
   }
 
   void addConstraint(const AddConstraint& c) {
-    add(alterTable(c.table) + "ADD " + constraintDefinition(c.constraint));
+    add(sql_.addToTable(c.table, constraintDefinition(c.constraint)));
     if (normalizedDescription(c.constraint.description))
-      comment("CONSTRAINT " + q(c.constraint.name) + " ON " + qualified(c.table), c.constraint.description);
+      comment(sql_.constraintTarget(c.table, c.constraint.name), c.constraint.description);
     if (c.fresh_table) return;
     if (c.constraint.kind == ConstraintKind::Unique)
       hazard(HazardKind::BuildsIndex, "builds the index of " + c.constraint.name);
@@ -392,6 +332,7 @@ class Renderer {
   }
 
   const model::Dialect& pg_;
+  SqlWriter sql_;
   const std::string& schema_;
   const PlanOptions& options_;
   Step& step_;

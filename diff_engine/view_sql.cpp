@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "diff_engine/sql_writer.h"
 #include "schema_model/type_mapping.h"
 
 namespace felisc::diff {
@@ -20,8 +21,7 @@ std::string relationKind(const model::View& view) {
 
 void comment(std::vector<std::string>& out, const std::string& target,
              const std::optional<std::string>& text) {
-  if (text && !text->empty())
-    out.push_back("COMMENT ON " + target + " IS " + model::postgresQuoteLiteral(*text));
+  if (text && !text->empty()) out.push_back(SqlWriter::comment(target, text));
 }
 
 /// PostgreSQL's own order of privileges in an ACL, so grouped statements read naturally.
@@ -33,20 +33,6 @@ int privilegeRank(const std::string& privilege) {
 }
 
 }  // namespace
-
-std::string indexStatement(const std::string& qualified_relation, const model::Index& index) {
-  std::string elements;
-  for (const auto& element : index.elements) {
-    if (!elements.empty()) elements += ", ";
-    elements += element.is_expression ? "(" + element.text + ")" : q(element.text);
-  }
-  std::string text = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + q(index.name) +
-                     " ON " + qualified_relation;
-  if (!index.method.empty() && index.method != "btree") text += " USING " + index.method;
-  text += " (" + elements + ")";
-  if (!index.predicate.empty()) text += " WHERE " + index.predicate;
-  return text;
-}
 
 std::vector<std::string> grantStatements(const std::string& qualified_relation,
                                          const std::vector<model::Grant>& grants) {
@@ -91,7 +77,7 @@ std::vector<std::string> createViewStatements(const model::View& view, const std
   }
   create += " AS\n" + viewQuery(view.definition);
   out.push_back(std::move(create));
-  for (const auto& index : view.indexes) out.push_back(indexStatement(name, index));
+  for (const auto& index : view.indexes) out.push_back(SqlWriter::createIndex(name, index));
   if (!view.owner.empty()) out.push_back("ALTER " + relationKind(view) + name + " OWNER TO " + q(view.owner));
   comment(out, relationKind(view) + name, view.description);
   for (const auto& column : view.columns)

@@ -6,6 +6,7 @@
 /// is recreated from its model alone: the definition as pg_get_viewdef() gives it
 /// (or as a profile rule wrote it), reloptions, owner, comments on the view and its
 /// columns, table- and column-level grants, and a materialized view's indexes.
+/// Indexes and comments are spelled by the one SQL writer (sql_writer.h).
 #pragma once
 
 #include <string>
@@ -14,9 +15,6 @@
 #include "schema_model/model.h"
 
 namespace felisc::diff {
-
-/// `CREATE [UNIQUE] INDEX name ON <qualified_relation> [USING m] (...) [WHERE ...]`.
-std::string indexStatement(const std::string& qualified_relation, const model::Index& index);
 
 /// GRANT statements, one per (privileges, grantee, column, grant option) group, in
 /// a fixed order: table-level grants first, then column-level ones.

@@ -195,17 +195,17 @@ Json viewJson(const model::View& view) {
 Json schemaJson(const model::Schema& schema) {
   Json out;
   out["format"] = "felisc-model";
-  out["format_version"] = kModelJsonVersion;
+  out["version"] = kModelJsonVersion;
   out["name"] = schema.name;
   out["id"] = schema.id;
   out["description"] = optionalText(schema.description);
   if (schema.version)
-    out["version"] = Json{{"current", schema.version->current},
-                          {"compatible", strings(schema.version->compatible)},
-                          {"read_compatible", strings(schema.version->read_compatible)},
-                          {"is_mapping", schema.version->is_mapping}};
+    out["schema_version"] = Json{{"current", schema.version->current},
+                                 {"compatible", strings(schema.version->compatible)},
+                                 {"read_compatible", strings(schema.version->read_compatible)},
+                                 {"is_mapping", schema.version->is_mapping}};
   else
-    out["version"] = nullptr;
+    out["schema_version"] = nullptr;
   out["source_file"] = schema.source_file;
   out["annotations"] = annotationsJson(schema.annotations);
   Json tables = Json::array();
@@ -224,12 +224,12 @@ std::string modelsToJson(const std::vector<model::Schema>& schemas) {
   for (const model::Schema& schema : schemas) {
     Json one = schemaJson(schema);
     one.erase("format");
-    one.erase("format_version");
+    one.erase("version");
     list.push_back(std::move(one));
   }
   Json out;
   out["format"] = "felisc-model";
-  out["format_version"] = kModelJsonVersion;
+  out["version"] = kModelJsonVersion;
   out["schemas"] = std::move(list);
   return dump(out);
 }

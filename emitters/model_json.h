@@ -6,9 +6,9 @@
 /// order below, and the same model always gives byte-identical text.
 ///
 ///     {
-///       "format": "felisc-model", "format_version": 1,
+///       "format": "felisc-model", "version": 2,  // the same two keys as every felisc JSON
 ///       "name", "id", "description",           // description: string or null
-///       "version": null | {"current", "compatible": [], "read_compatible": [], "is_mapping"},
+///       "schema_version": null | {"current", "compatible": [], "read_compatible": [], "is_mapping"},
 ///       "source_file",                          // "" for a model read from a catalog
 ///       "annotations": [Annotation],
 ///       "tables": [Table], "views": [View]
@@ -40,7 +40,9 @@
 ///     Annotation: {"key", "value": Scalar}
 ///     Scalar: {"kind": "null" | "string" | "integer" | "float" | "boolean", "text"}
 ///
-/// Source positions are not written.
+/// Source positions are not written. docs/json-schemas/model.schema.json is the
+/// JSON Schema of this structure. Version 2 renamed version 1's "format_version"
+/// to "version" and its "version" (the Felis version) to "schema_version".
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -51,7 +53,7 @@
 
 namespace felisc::emit {
 
-inline constexpr int kModelJsonVersion = 1;
+inline constexpr int kModelJsonVersion = 2;
 
 using Json = nlohmann::ordered_json;
 

@@ -1,8 +1,10 @@
 #include "schema_model/diagnostic.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string>
+#include <utility>
 
 namespace felisc::model {
 
@@ -29,13 +31,57 @@ std::string_view lineText(std::string_view source, std::uint32_t line) {
   return text;
 }
 
-/// A caret line that lines up under `text` at 1-based `column`, keeping tabs so
-/// terminals indent both lines alike.
-std::string caretLine(std::string_view text, std::uint32_t column) {
+/// Length of the valid UTF-8 sequence at `at`, or 0 when the byte there does
+/// not start one.
+std::size_t utf8Length(std::string_view text, std::size_t at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  std::size_t length = lead >= 0xF0 && lead <= 0xF4  ? 4
+                       : lead >= 0xE0                ? 3
+                       : lead >= 0xC2 && lead < 0xE0 ? 2
+                                                     : 0;
+  if (lead >= 0xF5 || at + length > text.size()) return 0;
+  for (std::size_t i = 1; i < length; ++i)
+    if ((static_cast<unsigned char>(text[at + i]) & 0xC0) != 0x80) return 0;
+  return length;
+}
+
+/// The source line as shown under a diagnostic, as clang shows it: control
+/// characters as <U+0001>, bytes that are not UTF-8 as <FF>, and a line longer
+/// than kShownWidth cut to a window around the caret with "..." at the cuts.
+/// Returns the line and the caret line under it (tabs kept so both indent alike).
+std::pair<std::string, std::string> shownLine(std::string_view text, std::uint32_t column) {
+  constexpr std::size_t kShownWidth = 120;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string line;
   std::string caret;
-  for (std::uint32_t i = 1; i < column && i - 1 < text.size(); ++i) caret += text[i - 1] == '\t' ? '\t' : ' ';
+  std::size_t caret_at = std::string::npos;  // where the caret goes in `line`
+  for (std::size_t i = 0; i < text.size();) {
+    if (i + 1 == column) caret_at = line.size();
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = byte < 0x80 ? 1 : utf8Length(text, i);
+    if (byte == '\t' || (byte >= 0x20 && byte < 0x7F) || length > 1) {
+      line.append(text.substr(i, length));
+      caret += byte == '\t' ? '\t' : ' ';
+      i += length;
+      continue;
+    }
+    std::string shown = byte < 0x80 ? std::string("<U+00") + kHex[byte >> 4] + kHex[byte & 15] + ">"
+                                    : std::string("<") + kHex[byte >> 4] + kHex[byte & 15] + ">";
+    line += shown;
+    caret.append(shown.size(), ' ');
+    ++i;
+  }
+  if (caret_at == std::string::npos) caret_at = line.size();
+  caret.resize(caret_at);
   caret += '^';
-  return caret;
+  if (line.size() <= kShownWidth) return {line, caret};
+  // A window of kShownWidth around the caret, starting at most a third before it.
+  std::size_t start = caret_at > kShownWidth / 3 ? caret_at - kShownWidth / 3 : 0;
+  start = std::min(start, line.size() - kShownWidth);
+  std::string window = (start > 0 ? "..." : "") + line.substr(start, kShownWidth) +
+                       (start + kShownWidth < line.size() ? "..." : "");
+  std::string window_caret = (start > 0 ? "   " : "") + caret.substr(start);
+  return {window, window_caret};
 }
 
 }  // namespace
@@ -83,6 +129,23 @@ void Diagnostics::append(const Diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
   errors_ += other.errors_;
   warnings_ += other.warnings_;
+  for (const auto& [file, text] : other.sources_) addSource(file, text);
+}
+
+void Diagnostics::addSource(const std::string& file, std::shared_ptr<const std::string> text) {
+  if (!text || !sourceOf(file).empty()) return;
+  sources_.emplace_back(file, std::move(text));
+}
+
+void Diagnostics::addSource(const std::string& file, std::string_view text) {
+  if (!sourceOf(file).empty()) return;
+  sources_.emplace_back(file, std::make_shared<const std::string>(text));
+}
+
+std::string_view Diagnostics::sourceOf(std::string_view file) const {
+  for (const auto& [name, text] : sources_)
+    if (name == file) return *text;
+  return {};
 }
 
 std::string renderDiagnostic(const Diagnostic& diagnostic, std::string_view source) {
@@ -100,13 +163,17 @@ std::string renderDiagnostic(const Diagnostic& diagnostic, std::string_view sour
   if (diagnostic.pos.known() && !source.empty()) {
     std::string_view text = lineText(source, diagnostic.pos.line);
     if (!text.empty()) {
-      out += "  ";
-      out += text;
-      out += "\n  ";
-      out += caretLine(text, diagnostic.pos.column);
-      out += '\n';
+      auto [line, caret] = shownLine(text, diagnostic.pos.column);
+      out += "  " + line + "\n  " + caret + '\n';
     }
   }
+  return out;
+}
+
+std::string renderDiagnostics(const Diagnostics& diagnostics) {
+  std::string out;
+  for (const Diagnostic& diagnostic : diagnostics.all())
+    out += renderDiagnostic(diagnostic, diagnostics.sourceOf(diagnostic.file));
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,7 +48,9 @@ struct Diagnostic {
 /// Substitutes %0..%9 in a catalogue format.
 std::string formatMessage(std::string_view format, std::initializer_list<std::string_view> args);
 
-/// Collects the diagnostics of one run, in report order.
+/// Collects the diagnostics of one run, in report order, with the texts of the
+/// files they point into (the source registry), so that any of them renders
+/// with its source line wherever it travels: renderDiagnostics() needs nothing else.
 class Diagnostics {
  public:
   void report(DiagId id, const std::string& file, SourcePos pos,
@@ -55,7 +58,15 @@ class Diagnostics {
   /// Reports with an explicit severity, e.g. a felis error downgraded to a warning.
   void report(DiagId id, Severity severity, const std::string& file, SourcePos pos,
               std::initializer_list<std::string_view> args = {});
+  /// Appends `other`'s diagnostics and its sources.
   void append(const Diagnostics& other);
+
+  /// Registers the text of `file`, which diagnostics may point into. The first
+  /// text registered under a name stays.
+  void addSource(const std::string& file, std::shared_ptr<const std::string> text);
+  void addSource(const std::string& file, std::string_view text);
+  /// The registered text of `file`, or empty.
+  [[nodiscard]] std::string_view sourceOf(std::string_view file) const;
 
   [[nodiscard]] const std::vector<Diagnostic>& all() const { return items_; }
   [[nodiscard]] std::size_t errorCount() const { return errors_; }
@@ -67,10 +78,15 @@ class Diagnostics {
   std::vector<Diagnostic> items_;
   std::size_t errors_ = 0;
   std::size_t warnings_ = 0;
+  std::vector<std::pair<std::string, std::shared_ptr<const std::string>>> sources_;
 };
 
 /// Renders `file:line:col: severity: message [CODE]`, then the source line and a
 /// caret when `source` (the whole file text) is given and the position is known.
 std::string renderDiagnostic(const Diagnostic& diagnostic, std::string_view source = {});
+
+/// Renders every diagnostic of `diagnostics` in order, each with the line of the
+/// registered source it points into: the one printer of every command.
+std::string renderDiagnostics(const Diagnostics& diagnostics);
 
 }  // namespace felisc::model

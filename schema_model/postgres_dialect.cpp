@@ -379,13 +379,22 @@ std::optional<std::string> numericText(std::string_view text) {
   } else {
     all.resize(all.size() - static_cast<std::size_t>(std::min<long>(-shift, static_cast<long>(all.size()))));
   }
-  while (static_cast<long>(all.size()) <= scale) all.insert(0, "0");
+  // Leading zeros up to "0.<scale digits>". Written with a count and a char, and
+  // `out` built by appending: `insert(0, "0")` and `"-" + string` inline to a
+  // memcpy GCC 12 at -O3 wrongly reports as overlapping (-Wrestrict, GCC bug 105329).
+  if (static_cast<long>(all.size()) <= scale)
+    all.insert(0, static_cast<std::size_t>(scale + 1) - all.size(), '0');
   std::string integer_part = all.substr(0, all.size() - static_cast<std::size_t>(scale));
   std::string fraction_part = all.substr(all.size() - static_cast<std::size_t>(scale));
   integer_part.erase(0, std::min(integer_part.find_first_not_of('0'), integer_part.size() - 1));
   const bool zero = integer_part == "0" && fraction_part.find_first_not_of('0') == std::string::npos;
-  std::string out = (negative && !zero ? "-" : "") + integer_part;
-  if (scale > 0) out += "." + fraction_part;
+  std::string out;
+  if (negative && !zero) out += '-';
+  out += integer_part;
+  if (scale > 0) {
+    out += '.';
+    out += fraction_part;
+  }
   return out;
 }
 

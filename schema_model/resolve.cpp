@@ -181,8 +181,16 @@ std::string makeObjectName(std::string_view name1, std::string_view name2, std::
   name1_bytes = utf8ClipLength(name1, name1_bytes);
   name2_bytes = utf8ClipLength(name2, name2_bytes);
   std::string name(name1.substr(0, name1_bytes));
-  if (!name2.empty()) name += "_" + std::string(name2.substr(0, name2_bytes));
-  if (!label.empty()) name += "_" + std::string(label);
+  // Appended piece by piece: `"_" + std::string(...)` inlines to a memcpy GCC 12
+  // at -O3 wrongly reports as overlapping (-Wrestrict, GCC bug 105329).
+  if (!name2.empty()) {
+    name += '_';
+    name += name2.substr(0, name2_bytes);
+  }
+  if (!label.empty()) {
+    name += '_';
+    name += label;
+  }
   return name;
 }
 

@@ -10,12 +10,16 @@ namespace felisc::model {
 
 std::optional<std::string> readSourceFile(const std::string& path, model::Diagnostics& diagnostics,
                                           std::size_t max_bytes) {
+  // "-" is standard input, as in most Unix tools (`felisc validate - < x.yaml`).
+  const bool standard_input = path == "-";
   std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
+  if (!standard_input && std::filesystem::is_directory(path, error)) {
     diagnostics.report(model::DiagId::err_io, path, {}, {"is a directory"});
     return std::nullopt;
   }
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(
+      standard_input ? stdin : std::fopen(path.c_str(), "rb"),
+      standard_input ? +[](std::FILE*) { return 0; } : &std::fclose);
   if (!file) {
     diagnostics.report(model::DiagId::err_io, path, {}, {std::strerror(errno)});
     return std::nullopt;

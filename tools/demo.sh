@@ -4,6 +4,11 @@
 #
 #   sudo tools/demo.sh          (as root on Debian 12)
 #
+# It installs the build and run-time packages only (tools/install-deps.sh
+# --build: no PostgreSQL, no test libraries). With FELISC_BIN set to an
+# installed felisc (e.g. FELISC_BIN=/usr/bin/felisc from the Debian package),
+# it installs and builds nothing and runs the demo with that binary.
+#
 # The main job is the migration between two versions of a Felis schema,
 # fixtures/demo/old.yaml -> fixtures/demo/new.yaml (a column added, a constraint
 # renamed, a description changed).
@@ -12,7 +17,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 build="$root/build"
-felisc="$build/felisc"
+felisc="${FELISC_BIN:-$build/felisc}"
+out="$build"
 
 section() { printf '\n========== %s ==========\n' "$*"; }
 
@@ -29,12 +35,18 @@ run_felisc() {
   printf '(exit %d)\n' "$status"
 }
 
-section "Dependencies (tools/install-deps.sh)"
-tools/install-deps.sh
+if [[ -n "${FELISC_BIN:-}" ]]; then
+  out="$(mktemp -d /tmp/felisc-demo.XXXXXX)"
+  trap 'rm -rf "$out"' EXIT
+  section "Using $FELISC_BIN ($("$FELISC_BIN" --version))"
+else
+  section "Dependencies (tools/install-deps.sh --build)"
+  tools/install-deps.sh --build
 
-section "Building felisc (build/)"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j "$(nproc)" --target felisc
+  section "Building felisc (build/)"
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" -j "$(nproc)" --target felisc
+fi
 
 section "Validating both versions"
 run_felisc validate fixtures/demo/old.yaml fixtures/demo/new.yaml
@@ -45,10 +57,10 @@ run_felisc create fixtures/demo/new.yaml
 section "Migration from old.yaml to new.yaml: review text"
 run_felisc diff --format text fixtures/demo/old.yaml fixtures/demo/new.yaml
 
-section "Migration from old.yaml to new.yaml: upgrade SQL (build/demo-up.sql) and downgrade (build/demo-down.sql)"
-run_felisc diff -o "$build/demo-up.sql" --down-output "$build/demo-down.sql" \
+section "Migration from old.yaml to new.yaml: upgrade SQL ($out/demo-up.sql) and downgrade ($out/demo-down.sql)"
+run_felisc diff -o "$out/demo-up.sql" --down-output "$out/demo-down.sql" \
   fixtures/demo/old.yaml fixtures/demo/new.yaml
 printf -- '--- upgrade\n'
-cat "$build/demo-up.sql"
+cat "$out/demo-up.sql"
 printf -- '--- downgrade\n'
-cat "$build/demo-down.sql"
+cat "$out/demo-down.sql"

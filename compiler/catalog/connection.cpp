@@ -1,5 +1,7 @@
 #include "compiler/catalog/connection.h"
 
+#include "compiler/catalog/conninfo.h"
+
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -158,9 +160,28 @@ std::vector<std::string> Connection::takeNotices() {
   return out;
 }
 
+std::string libpqConninfo(std::string_view conninfo) {
+  // No conninfo: felis's FELIS_ENGINE_URL, then ConsDB's CONSDB_URL, then libpq's
+  // own PG* environment (as psql).
+  if (conninfo.empty())
+    for (const char* variable : {"FELIS_ENGINE_URL", "CONSDB_URL"})
+      if (const char* value = std::getenv(variable); value != nullptr && *value != '\0') {
+        conninfo = value;
+        break;
+      }
+  for (std::string_view scheme : {"postgresql+", "postgres+"}) {
+    if (!conninfo.starts_with(scheme)) continue;
+    std::size_t end = conninfo.find("://");
+    if (end == std::string_view::npos) break;
+    return std::string(scheme.substr(0, scheme.size() - 1)) + std::string(conninfo.substr(end));
+  }
+  return std::string(conninfo);
+}
+
 std::optional<Connection> Connection::open(std::string_view conninfo, Error& error) {
-  std::vector<std::string> secrets = secretsOf(conninfo);
-  std::string dbname(conninfo);
+  // Secrets are parsed as libpq reads the conninfo, so an SQLAlchemy URL's password is one too.
+  std::string dbname = libpqConninfo(conninfo);
+  std::vector<std::string> secrets = secretsOf(dbname);
   // expand_dbname=1 reads the first dbname as a conninfo string or URI; the
   // parameters after it override it, so the client encoding is always UTF-8.
   const char* keywords[] = {"dbname", "client_encoding", "fallback_application_name", nullptr};
@@ -226,7 +247,11 @@ std::string Connection::serverDescription() const {
   const char* host = PQhost(connection_.get());
   const char* port = PQport(connection_.get());
   std::string out = host != nullptr ? host : "";
-  if (port != nullptr && *port != '\0') out += ":" + std::string(port);
+  // Appended, not `":" + std::string(port)` (GCC 12 -O3 -Wrestrict, bug 105329).
+  if (port != nullptr && *port != '\0') {
+    out += ':';
+    out += port;
+  }
   return scrub(out);
 }
 

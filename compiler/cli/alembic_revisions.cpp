@@ -1,7 +1,5 @@
 #include "compiler/cli/alembic_revisions.h"
 
-#include "schema_model/type_mapping.h"
-
 #include <sys/stat.h>
 
 #include <cctype>
@@ -11,6 +9,8 @@
 
 #include "compiler/cli/output.h"
 #include "emitters/alembic/versions.h"
+#include "emitters/plan_sql.h"
+#include "emitters/sha256.h"
 #include "schema_model/type_mapping.h"
 
 namespace felisc::cli {
@@ -55,19 +55,46 @@ bool checkRevisionId(const std::string& id, std::ostream& err) {
   return ok;
 }
 
-std::optional<PendingRevision> prepareRevision(const diff::Plan& plan, const std::string& versions_dir,
+std::string planHash(const diff::Plan& plan, const alembic::AlembicOptions& options) {
+  // Without the labels: the same change planned from other file names is the same plan.
+  diff::Plan unlabelled = plan;
+  unlabelled.old_label.clear();
+  unlabelled.new_label.clear();
+  std::string material = plan.schema;
+  material += '\0' + emit::planSql(unlabelled, diff::Direction::Up);
+  material += '\0' + emit::planSql(unlabelled, diff::Direction::Down);
+  for (const std::string& statement : options.preamble) material += '\0' + statement;
+  return emit::sha256Hex(material).substr(0, 16);
+}
+
+std::optional<PendingRevision> prepareRevision(const diff::Plan& plan, const RevisionTarget& target,
                                                alembic::AlembicOptions options, std::ostream& err) {
-  alembic::AlembicVersions versions = alembic::readAlembicVersions(versions_dir);
+  const std::string& versions_dir = target.versions_dir;
+  alembic::AlembicVersions versions = alembic::readAlembicVersions(versions_dir, target.head);
   err << alembic::renderAlembicDiagnostics(versions);
   if (!versions.ok()) return std::nullopt;
+  if (!versions.exists && !target.new_history) {
+    err << "felisc: error: '" << versions_dir
+        << "' does not exist: no Alembic history to chain onto (a wrong --alembic-dir?); pass --new-history "
+           "to start one\n";
+    return std::nullopt;
+  }
   if (!versions.exists) {
     model::Diagnostics diagnostics;
     diagnostics.report(model::DiagId::warn_alembic_no_versions_dir, "", {}, {versions_dir});
     printDiagnostics(diagnostics, "", err);
   }
-  options.down_revision = versions.head;
+  const std::string hash = planHash(plan, options);
   PendingRevision pending;
   pending.versions_dir = versions_dir;
+  if (const alembic::AlembicRevisionFile* existing = versions.carrying(hash)) {
+    pending.already_in = existing->path;
+    pending.already_revision = existing->revision;
+    pending.path = existing->path;
+    return pending;
+  }
+  options.down_revision = versions.head;
+  options.header.push_back(alembic::planHashLine(hash).substr(2));
   pending.down_revision = versions.head;
   pending.revision = alembic::alembicRevision(plan, options);
   if (std::string existing = versions.fileOf(pending.revision.revision); !existing.empty()) {
@@ -87,6 +114,7 @@ bool writeRevisions(const std::vector<PendingRevision>& revisions, std::ostream&
     for (auto it = created.rbegin(); it != created.rend(); ++it) fs::remove(*it, ignored);
   };
   for (const PendingRevision& pending : revisions) {
+    if (!pending.already_in.empty()) continue;
     // Create the missing directories one by one, to remove exactly those on failure.
     std::vector<fs::path> missing;
     std::error_code error;

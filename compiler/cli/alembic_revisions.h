@@ -32,15 +32,33 @@ bool checkRevisionId(const std::string& id, std::ostream& err);
 /// A revision computed for a versions directory and not yet written.
 struct PendingRevision {
   std::string versions_dir;
-  std::string path;  ///< versions_dir/file_name
+  std::string path;  ///< versions_dir/file_name; with `already_in`, that file
   alembic::AlembicRevision revision;
   std::optional<std::string> down_revision;
+  /// A revision of the directory already carries this plan (same plan hash): the
+  /// run writes nothing and names it. Empty otherwise.
+  std::string already_in;
+  std::string already_revision;  ///< that revision's id
 };
 
-/// The revision of `plan` chained onto the head of `versions_dir` (which may
-/// not exist yet: then it starts a history, with a warning). Reports what is
-/// wrong with the directory on `err` and returns nullopt.
-std::optional<PendingRevision> prepareRevision(const diff::Plan& plan, const std::string& versions_dir,
+/// Where a revision goes and how it may be chained.
+struct RevisionTarget {
+  std::string versions_dir;
+  std::string head;          ///< --head: the head to chain onto when there are several
+  bool new_history = false;  ///< a missing versions directory starts a history (--new-history)
+};
+
+/// The plan hash a revision records (planHashLine()): SHA-256 of the schema, the
+/// upgrade and downgrade SQL and the preamble, so the same change chained onto
+/// another head keeps its hash.
+std::string planHash(const diff::Plan& plan, const alembic::AlembicOptions& options);
+
+/// The revision of `plan` chained onto the head of the target's versions
+/// directory, recording its plan hash. A missing directory is an error unless
+/// `new_history`. When a revision there already carries the same plan, the result
+/// names it (already_in) and there is nothing to write. Reports what is wrong
+/// with the directory on `err` and returns nullopt.
+std::optional<PendingRevision> prepareRevision(const diff::Plan& plan, const RevisionTarget& target,
                                                alembic::AlembicOptions options, std::ostream& err);
 
 /// The lock timeout every revision sets first (SET LOCAL: Alembic runs each
@@ -51,7 +69,7 @@ std::vector<std::string> lockTimeoutPreamble(const std::string& setting);
 /// The lock timeout felisc's scripts set unless told otherwise.
 inline constexpr const char* kDefaultLockTimeout = "10s";
 
-/// Writes every revision (each atomically, creating missing versions
+/// Writes every revision (those not `already_in` a directory; each atomically, creating missing versions
 /// directories), or on the first failure removes those already written, so a
 /// failed run leaves no revision behind. False on failure, reported on `err`.
 bool writeRevisions(const std::vector<PendingRevision>& revisions, std::ostream& err);

@@ -34,5 +34,9 @@ void registerInspect(CLI::App& app, CommandContext& context);
 void registerVerify(CLI::App& app, CommandContext& context);
 /// `felisc drift DB FILE`: a live schema compared with its Felis file (cli_drift.cpp).
 void registerDrift(CLI::App& app, CommandContext& context);
+/// `felisc explain FELnnn`: a diagnostic code of the catalogue (explain_cmd.cpp).
+void registerExplain(CLI::App& app, CommandContext& context);
 
+/// `felisc tap create FILE`: TAP_SCHEMA rows (tap_cmd.cpp).
+void registerTap(CLI::App& app, CommandContext& context);
 }  // namespace felisc::cli

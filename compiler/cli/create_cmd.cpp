@@ -35,7 +35,7 @@ int runCreate(const CreateArgs& args, CommandContext& context) {
   felis::ReadResult result = felis::readFelisFile(args.file, read);
   context.err << felis::renderDiagnostics(result);
   if (hasIoError(result.diagnostics)) return kExitUsage;
-  if (!result.schema) return kExitFindings;
+  if (!result.schema) return kExitUsage;  // invalid input
 
   emit::CreateOptions options;
   options.transaction = args.transaction;
@@ -54,7 +54,7 @@ int runCreate(const CreateArgs& args, CommandContext& context) {
     model::Schema realized = model::realize(felis, *loaded.profile, diagnostics);
     context.err << renderWithSources(
         diagnostics, {{felis.source_file, result.source_text}, {args.profile, loaded.source_text}});
-    if (diagnostics.hasErrors()) return kExitFindings;
+    if (diagnostics.hasErrors()) return kExitUsage;
     sql = emit::createProfiledSchemaSql(realized, *loaded.profile, options);
   }
   return writeOutput(args.output, sql, context.out, context.err) ? kExitOk : kExitUsage;

@@ -18,7 +18,7 @@ int realizeFileSide(const model::Profile& profile, const LoadedProfile& loaded, 
   model::Diagnostics diagnostics;
   model::Schema realized = model::realize(*side.loaded.schema, profile, diagnostics);
   err << renderWithSources(diagnostics, {{profile_path, loaded.source_text}});
-  if (diagnostics.hasErrors()) return kExitFindings;
+  if (diagnostics.hasErrors()) return kExitUsage;
   side.loaded.schema = std::make_shared<const model::Schema>(std::move(realized));
   return kExitOk;
 }

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -14,14 +13,15 @@
 #include "compiler/cli/commands.h"
 #include "compiler/cli/deployment.h"
 #include "compiler/cli/inputs.h"
+#include "compiler/cli/migration_report.h"
 #include "compiler/cli/output.h"
 #include "compiler/cli/schema_source.h"
-#include "diff_engine/compatibility.h"
-#include "diff_engine/differ.h"
-#include "diff_engine/online.h"
+#include "compiler/cli/tap.h"
+#include "diff_engine/migration.h"
 #include "diff_engine/planner.h"
 #include "emitters/alembic/revision.h"
 #include "emitters/plan_json.h"
+#include "emitters/plan_markdown.h"
 #include "emitters/plan_sql.h"
 #include "emitters/plan_text.h"
 
@@ -45,25 +45,18 @@ struct DiffArgs {
   bool allow_data_loss = false;
   bool id_generation = true;
   bool strict = false;
-  std::string alembic_dir;  ///< --alembic-dir: the revision goes to its versions/
+  bool exit_code = false;    ///< --exit-code: 1 when there are changes, as git diff --exit-code
+  std::string alembic_dir;   ///< --alembic-dir: the revision goes to its versions/
+  std::string head;          ///< --head: the head to chain onto when versions/ has several
+  bool new_history = false;  ///< --new-history: a missing versions/ starts a history
   RevisionArgs revision;
   bool online = false;
   std::string lock_timeout = kDefaultLockTimeout;
   std::string statement_timeout = "off";
+  bool tap = false;       ///< --tap: the TAP_SCHEMA change instead of the schema's (tap_cmd.cpp)
+  bool with_tap = false;  ///< --with-tap: the TAP_SCHEMA change inside the migration's transaction
+  TapArgs tap_args;
 };
-
-/// A PostgreSQL duration as --lock-timeout takes it: a number with an optional
-/// unit (10s, 500ms, 2min, 1.5h; ms without a unit), or 0 / off for none.
-bool isDuration(const std::string& text) {
-  static const std::regex kDuration(R"(([0-9]+(\.[0-9]+)?) *(us|ms|s|min|h|d)?)");
-  return text == "off" || std::regex_match(text, kDuration);
-}
-
-/// The setting a timeout option (isDuration()) gives the script: none for 0 and off.
-std::string timeoutSetting(const std::string& text) {
-  if (text == "off" || std::stod(text) == 0.0) return {};
-  return text;
-}
 
 /// Loads one side: a database when `conninfo` is set, else a Felis file or REV:PATH.
 cli::LoadedSchema loadSide(const std::string& spec, const std::string& conninfo, const std::string& schema,
@@ -81,14 +74,12 @@ std::string render(const diff::Plan& plan, diff::Direction direction, const Diff
   emit::SqlOptions options;
   options.lock_timeout = timeoutSetting(args.lock_timeout);
   options.statement_timeout = timeoutSetting(args.statement_timeout);
+  if (args.format == "markdown") {
+    emit::MarkdownOptions markdown;
+    markdown.sql = options;
+    return emit::planMarkdown(plan, direction, markdown);
+  }
   return emit::planSql(plan, direction, options);
-}
-
-void reportDataLoss(const diff::Plan& plan, std::ostream& err) {
-  err << "felisc: error: the upgrade loses data; nothing was written. Review these changes and pass "
-         "--allow-data-loss to emit them:\n";
-  for (const diff::Step* step : plan.dataLossSteps(diff::Direction::Up))
-    err << "  " << diff::describe(step->change) << '\n';
 }
 
 /// `--format alembic`: the revision into --alembic-dir's versions/ (chained onto
@@ -109,14 +100,29 @@ int writeAlembic(const diff::Plan& plan, const model::Schema& old_schema, const 
   options.preamble = lockTimeoutPreamble(timeoutSetting(args.lock_timeout));
   if (args.alembic_dir.empty()) {
     std::string text = alembic::alembicRevision(plan, options).text;
-    return writeOutput(args.output, text, context.out, context.err) ? kExitFindings : kExitUsage;
+    if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
+    return args.exit_code ? kExitFindings : kExitOk;
   }
-  const std::string versions = (std::filesystem::path(args.alembic_dir) / "versions").string();
-  std::optional<PendingRevision> pending = prepareRevision(plan, versions, options, context.err);
+  std::error_code error;
+  if (!std::filesystem::is_directory(args.alembic_dir, error)) {
+    context.err << "felisc: error: --alembic-dir '" << args.alembic_dir << "' is not a directory\n";
+    return kExitUsage;
+  }
+  RevisionTarget target;
+  target.versions_dir = (std::filesystem::path(args.alembic_dir) / "versions").string();
+  target.head = args.head;
+  target.new_history = args.new_history;
+  std::optional<PendingRevision> pending = prepareRevision(plan, target, options, context.err);
   if (!pending) return kExitUsage;
+  if (!pending->already_in.empty()) {
+    context.err << "felisc: revision " << pending->already_revision << " already carries this change ("
+                << pending->already_in << "); nothing written\n";
+    context.out << pending->already_in << '\n';
+    return args.exit_code ? kExitFindings : kExitOk;
+  }
   if (!writeRevisions({*pending}, context.err)) return kExitUsage;
   context.out << pending->path << '\n';
-  return kExitFindings;
+  return args.exit_code ? kExitFindings : kExitOk;
 }
 
 int runDiff(DiffArgs args, CommandContext& context) {
@@ -129,8 +135,8 @@ int runDiff(DiffArgs args, CommandContext& context) {
     return kExitUsage;
   }
   const bool alembic = args.format == "alembic";
-  if (!alembic && (!args.alembic_dir.empty() || !args.revision.message.empty() ||
-                   !args.revision.rev_id.empty() || !args.revision.create_date.empty())) {
+  if (!alembic && (!args.alembic_dir.empty() || !args.revision.message.empty() || !args.head.empty() ||
+                   args.new_history || !args.revision.rev_id.empty() || !args.revision.create_date.empty())) {
     context.err << "felisc: error: --alembic-dir, -m, --rev-id and --create-date go with --format alembic\n";
     return kExitUsage;
   }
@@ -167,40 +173,46 @@ int runDiff(DiffArgs args, CommandContext& context) {
   if (!old_side.schema || !new_side.schema) {
     if ((old_from_db || new_from_db) && args.schema.empty() && !(old_side.schema || new_side.schema))
       context.err << "felisc: error: name the database schema with --schema\n";
-    return old_side.io_error || new_side.io_error ? kExitUsage : kExitFindings;
+    return kExitUsage;  // unreadable or invalid input
   }
+
+  if (args.profile.empty() && old_from_db != new_from_db) {
+    const cli::LoadedSchema& file = old_from_db ? new_side : old_side;
+    const cli::LoadedSchema& database = old_from_db ? old_side : new_side;
+    for (const std::string& hint : profileHint(*file.schema, *database.schema)) context.err << hint;
+  }
+  // TODO(lead): a catalogue warning (FEL620) once diagnostic_kinds.def can change.
+  if (!old_from_db && !new_from_db && old_side.schema->name != new_side.schema->name)
+    context.err << "felisc: warning: the sides are different schemas, '" << old_side.schema->name
+                << "' (old) and '" << new_side.schema->name << "' (new): the plan drops what only '"
+                << old_side.schema->name << "' has, under the name '" << new_side.schema->name
+                << "'; is this the pair you meant?\n";
+  if ((args.tap || args.with_tap) && args.format != "sql") {
+    context.err << "felisc: error: --tap and --with-tap write SQL: drop --format\n";
+    return kExitUsage;
+  }
+  if (args.tap)
+    return runTapDiff(old_side, new_side, args.tap_args, args.direction == "down", args.output,
+                      args.down_output, context);
 
   if (!args.profile.empty()) {
     int code = deployDiffSides(args.profile, {old_side, args.old_db}, {new_side, args.new_db}, context.err);
     if (code != kExitOk) return code;
   }
 
-  diff::DiffOptions diff_options;
-  diff_options.renames = args.renames;
-  diff_options.keep_unlisted_views = old_from_db;  // a deployment's own views survive the migration
-  diff_options.old_label = old_side.label;
-  diff_options.new_label = new_side.label;
-  diff::ChangeSet changes = diff::diffSchemas(*old_side.schema, *new_side.schema, diff_options);
-  printDiagnostics(changes.diagnostics, "", context.err);
-  if (changes.diagnostics.hasErrors()) return kExitUsage;
-
-  diff::PlanOptions plan_options;
-  plan_options.backfills = *backfills;
-  diff::Plan plan = diff::plan(changes, plan_options);
-  if (args.online) plan = diff::makeOnline(std::move(plan));
-  for (const std::string& unused : plan.unused_backfills)
-    context.err << "felisc: warning: backfill for '" << unused << "' is not used by any step\n";
-  model::Diagnostics version = diff::versionDiagnostics(plan, diff::checkVersionBump(plan), args.strict);
-  printDiagnostics(version, "", context.err);
-  if (!args.allow_data_loss && !plan.dataLossSteps(diff::Direction::Up).empty()) {
-    reportDataLoss(plan, context.err);
-    return kExitDataLoss;
-  }
-  if (version.hasErrors()) {
-    context.err << "felisc: error: version.current is not bumped enough (--strict); nothing was written\n";
-    return kExitFindings;
-  }
-  for (const diff::BackfillSlot& slot : plan.missingBackfills(diff::Direction::Up))
+  diff::MigrationOptions options;
+  options.renames = args.renames;
+  options.backfills = *backfills;
+  options.old_from_database = old_from_db;  // a deployment's own views survive the migration
+  options.online = args.online;
+  options.strict = args.strict;
+  options.allow_data_loss = args.allow_data_loss;
+  options.old_label = old_side.label;
+  options.new_label = new_side.label;
+  diff::Migration migration = diff::planMigration(*old_side.schema, *new_side.schema, options);
+  if (int code = reportMigration(migration, "", context.err); code != kExitOk) return code;
+  const diff::Plan& plan = migration.plan;
+  for (const diff::BackfillSlot& slot : migration.missing_backfills)
     context.err << "felisc: warning: no backfill for " << slot.table << '.' << slot.column
                 << ": the upgrade stops if the table holds rows; give one with --backfill\n";
 
@@ -210,10 +222,21 @@ int runDiff(DiffArgs args, CommandContext& context) {
   std::string text = render(plan, direction, args);
   std::string down_text;
   if (!args.down_output.empty()) down_text = render(plan, diff::Direction::Down, args);
+  bool tap_changes = false;
+  if (args.with_tap) {
+    std::optional<std::string> tap = tapChangeStatements(old_side, new_side, args.tap_args,
+                                                         direction == diff::Direction::Down, context.err);
+    std::optional<std::string> tap_down =
+        tapChangeStatements(old_side, new_side, args.tap_args, true, context.err);
+    if (!tap || !tap_down) return kExitUsage;
+    tap_changes = !tap->empty();
+    text = withTapStatements(text, *tap);
+    if (!args.down_output.empty()) down_text = withTapStatements(down_text, *tap_down);
+  }
   if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
   if (!args.down_output.empty() && !writeFileAtomically(args.down_output, down_text, context.err))
     return kExitUsage;
-  return plan.empty() ? kExitOk : kExitFindings;
+  return args.exit_code && (!plan.empty() || tap_changes) ? kExitFindings : kExitOk;
 }
 
 }  // namespace
@@ -226,8 +249,9 @@ void registerDiff(CLI::App& app, CommandContext& context) {
       "JSON. "
       "Each side is a Felis file, REV:PATH from the enclosing git repository (e.g. "
       "main:yml/cdb_latiss.yaml), "
-      "or a live database (--old-db/--new-db). Exit status as git diff --exit-code: 0 no change, 1 changes, "
-      "2 error; 3 when the upgrade would lose data and --allow-data-loss is not given.");
+      "or a live database (--old-db/--new-db). Exit status: 0 done (1 with --exit-code when there are "
+      "changes), 2 usage or input error, 3 the upgrade would lose data and --allow-data-loss is not given, 4 "
+      "version.current not bumped enough under --strict.");
   command->add_option("old", args->old_spec, "the schema before: FILE or REV:PATH")->type_name("OLD");
   command->add_option("new", args->new_spec, "the schema after: FILE or REV:PATH")->type_name("NEW");
   command
@@ -243,8 +267,11 @@ void registerDiff(CLI::App& app, CommandContext& context) {
       ->type_name("FILE");
   command->add_option("--schema", args->schema, "schema name in the database(s); default: the file's")
       ->type_name("NAME");
-  command->add_option("--format", args->format, "sql, text (for review), json, or alembic (a revision file)")
-      ->check(CLI::IsMember({"sql", "text", "json", "alembic"}))
+  command
+      ->add_option("--format", args->format,
+                   "sql, text (for review), markdown (for a pull-request comment), json, or alembic (a "
+                   "revision file)")
+      ->check(CLI::IsMember({"sql", "text", "markdown", "json", "alembic"}))
       ->capture_default_str();
   command->add_option("--direction", args->direction, "up (the upgrade) or down (its downgrade)")
       ->check(CLI::IsMember({"up", "down"}))
@@ -268,6 +295,13 @@ void registerDiff(CLI::App& app, CommandContext& context) {
                    "and print its path")
       ->type_name("DIR");
   command
+      ->add_option("--head", args->head,
+                   "with --alembic-dir: the head to chain onto when versions/ has several (branches)")
+      ->type_name("REV");
+  command->add_flag(
+      "--new-history", args->new_history,
+      "with --alembic-dir: a missing DIR/versions/ is created and the revision starts a history");
+  command
       ->add_option("-m,--message", args->revision.message,
                    "the revision's message (default: from the versions)")
       ->type_name("MSG");
@@ -282,17 +316,14 @@ void registerDiff(CLI::App& app, CommandContext& context) {
                     "emit drops of tables and columns and narrowing type changes");
   command->add_flag("--strict", args->strict,
                     "a version.current bumped less than the changes need (see the compatibility line) is an "
-                    "error: exit 1, nothing written");
+                    "error: exit 4, nothing written");
+  command->add_flag("--exit-code", args->exit_code,
+                    "exit 1 when there are changes (as git diff --exit-code); without it 0 on success");
   command->add_flag("--online", args->online,
                     "plan for a live database: indexes built and dropped CONCURRENTLY outside the "
                     "transaction, constraints added NOT VALID then validated, SET NOT NULL through a "
                     "validated check; the script is then not atomic");
-  CLI::Validator duration(
-      [](std::string& text) {
-        return isDuration(text) ? std::string()
-                                : "'" + text + "' is not a duration (10s, 500ms, 2min; 0 or off)";
-      },
-      "DURATION");
+  const CLI::Validator duration([](std::string& text) { return durationError(text); }, "DURATION");
   command
       ->add_option("--lock-timeout", args->lock_timeout,
                    "lock_timeout set at the top of the SQL script: how long a statement waits for a lock "
@@ -307,6 +338,13 @@ void registerDiff(CLI::App& app, CommandContext& context) {
       ->capture_default_str();
   command->add_flag("!--no-id-generation", args->id_generation,
                     "do not generate missing @ids (every object then needs one)");
+  command->add_flag("--tap", args->tap,
+                    "write the TAP_SCHEMA change instead (INSERT, UPDATE, DELETE of the rows felis's "
+                    "load-tap-schema gives each side), as a script of its own; see README, 'TAP_SCHEMA'");
+  command->add_flag("--with-tap", args->with_tap,
+                    "also change the TAP_SCHEMA rows, inside the migration's transaction (when TAP_SCHEMA "
+                    "lives beside the schema; SQL output only)");
+  addTapOptions(command, args->tap_args);
   command->callback([args, &context] { context.exit_code = runDiff(*args, context); });
 }
 

@@ -18,6 +18,8 @@
 #include "compiler/cli/commands.h"
 #include "compiler/cli/models.h"
 #include "compiler/cli/output.h"
+#include "compiler/cli/tap.h"
+#include "compiler/verify/drift_markdown.h"
 #include "compiler/verify/migration_verify.h"
 
 namespace felisc::cli {
@@ -33,6 +35,8 @@ struct DriftArgs {
   std::vector<std::string> ignored_tables = {"alembic_version"};
   bool read_only = false;
   std::string profile;
+  bool tap = false;  ///< --tap: compare the TAP_SCHEMA rows instead (tap_cmd.cpp)
+  TapArgs tap_args;
 };
 
 int runDrift(const DriftArgs& args, std::size_t extra_arguments, CommandContext& context) {
@@ -44,6 +48,8 @@ int runDrift(const DriftArgs& args, std::size_t extra_arguments, CommandContext&
                    "takes DB and FILE, so quote a conninfo string that holds spaces\n";
     return kExitUsage;
   }
+  if (args.tap)
+    return runTapDrift(args.database, args.file, args.tap_args, args.format, args.output, context);
   Deployment deployment;
   if (int code = loadDeployment(args.profile, deployment, context.err); code != kExitOk) return code;
   DeployedModel file_model = loadDeployedModel(args.file, deployment, args.schema, context.err);
@@ -75,9 +81,13 @@ int runDrift(const DriftArgs& args, std::size_t extra_arguments, CommandContext&
   }
   verify::DriftReport& report = outcome.report;
   report.file = args.file;
+  if (!deployment.profile)
+    for (const std::string& hint : profileHint(report.differences)) context.err << hint;
   for (const model::Difference& note : report.notes)
     context.err << "felisc: note: " << note.text() << " (PostgreSQL appends added columns; not drift)\n";
-  std::string text = args.format == "json" ? verify::driftJson(report) : verify::driftText(report);
+  std::string text = args.format == "json"       ? verify::driftJson(report)
+                     : args.format == "markdown" ? verify::driftMarkdown(report)
+                                                 : verify::driftText(report);
   if (!writeOutput(args.output, text, context.out, context.err)) return kExitUsage;
   return report.differences.empty() ? kExitOk : kExitFindings;
 }
@@ -103,8 +113,10 @@ void registerDrift(CLI::App& app, CommandContext& context) {
                    "deployment profile: compare with the file as deployed (views over tables, extra "
                    "columns, grants); grants are then compared too")
       ->type_name("FILE");
-  command->add_option("--format", args->format, "text (one difference per line) or json")
-      ->check(CLI::IsMember({"text", "json"}))
+  command
+      ->add_option("--format", args->format,
+                   "text (one difference per line), markdown (a table, for a CI summary) or json")
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();
   command->add_option("-o,--output", args->output, "write to FILE (atomically) instead of stdout")
       ->type_name("FILE");
@@ -116,6 +128,10 @@ void registerDrift(CLI::App& app, CommandContext& context) {
   command->add_flag("--read-only", args->read_only,
                     "compare with the file as it is, in a READ ONLY transaction (hot standby, no TEMP "
                     "privilege); expressions then compare only modulo parentheses, white space and case");
+  command->add_flag("--tap", args->tap,
+                    "compare the TAP_SCHEMA in DB with the rows felis's load-tap-schema gives FILE: every "
+                    "missing, extra or different row; see README, 'TAP_SCHEMA'");
+  addTapOptions(command, args->tap_args);
   command->allow_extras();
   command->callback(
       [args, command, &context] { context.exit_code = runDrift(*args, command->remaining_size(), context); });

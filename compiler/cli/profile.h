@@ -1,5 +1,5 @@
 /// \file
-/// `--profile FILE` for the subcommands that take one (create, validate, inspect).
+/// `--profile NAME|FILE` for the subcommands that take one.
 #pragma once
 
 #include <optional>
@@ -18,12 +18,21 @@ namespace felisc::cli {
 /// A profile loaded for a command: the profile, or the exit code to stop with.
 struct LoadedProfile {
   std::optional<model::Profile> profile;  ///< nullopt when it could not be used
+  std::string path;                       ///< the file read (resolveProfilePath())
   std::string source_text;                ///< for diagnostics that point into it
-  int exit_code = 0;                      ///< 2 unreadable, 1 invalid; 0 when loaded
+  int exit_code = 0;                      ///< 2 unreadable or invalid; 0 when loaded
+  bool unreadable = false;                ///< it could not be read at all
 };
 
-/// Reads `path` and prints its diagnostics (warnings too) to `err`.
-LoadedProfile loadProfile(const std::string& path, std::ostream& err);
+/// The file of `--profile NAME`: a path as given (it holds a '/' or a '.', or
+/// exists); a bare name (`consdb`) is looked up among the installed profiles,
+/// `<prefix>/share/felisc/profiles/NAME.yaml` beside `<prefix>/bin/felisc`, then
+/// in the source tree's `fixtures/profiles/`. Unfound, the name is returned as is.
+std::string resolveProfilePath(const std::string& name);
+
+/// Reads the profile `name` (resolveProfilePath()) and prints its diagnostics
+/// (warnings too) to `err`.
+LoadedProfile loadProfile(const std::string& name, std::ostream& err);
 
 /// Renders every diagnostic with the text of the file it points into, chosen by
 /// file name among `sources` (file, text); a file not among them gets no source lines.

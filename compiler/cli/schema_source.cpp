@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 #include <vector>
 
 #include "compiler/catalog/reader.h"
@@ -94,6 +95,61 @@ std::string firstLine(const std::string& text) {
   return line.empty() ? std::string("no output") : line;
 }
 
+/// `path` with "." and ".." components folded ("a/./b/../c" -> "a/c"); a ".."
+/// above the root is kept, so that the lookup fails instead of escaping.
+std::string normalizedPath(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t stop = path.find('/', start);
+    if (stop == std::string::npos) stop = path.size();
+    std::string part = path.substr(start, stop - start);
+    if (part == "..") {
+      if (!parts.empty() && parts.back() != "..")
+        parts.pop_back();
+      else
+        parts.push_back(part);
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = stop + 1;
+  }
+  std::string joined;
+  for (const std::string& part : parts) joined += (joined.empty() ? "" : "/") + part;
+  return joined;
+}
+
+/// The mode and object id of `path` (from the repository root) in the tree of `rev`;
+/// nullopt when it is not there.
+std::optional<std::pair<std::string, std::string>> treeEntry(const std::string& repo_dir,
+                                                             const std::string& rev, const std::string& path,
+                                                             std::string& error) {
+  ProcessResult git = runProcess({"git", "-C", repo_dir, "ls-tree", "-z", "--full-tree", rev, "--", path});
+  if (git.exit_status != 0) {
+    error = git.spawn_error.empty() ? firstLine(git.err) : "cannot run git: " + git.spawn_error;
+    return std::nullopt;
+  }
+  // "<mode> <type> <oid>\t<path>\0"
+  const std::size_t tab = git.out.find('\t');
+  if (tab == std::string::npos) return std::nullopt;
+  const std::string header = git.out.substr(0, tab);
+  const std::size_t space = header.find(' ');
+  const std::size_t last = header.rfind(' ');
+  if (space == std::string::npos) return std::nullopt;
+  return std::pair{header.substr(0, space), header.substr(last + 1)};
+}
+
+/// The directory of the repository `repo_dir` is in, as git names it from the root ("" or "sub/").
+std::optional<std::string> repositoryPrefix(const std::string& repo_dir, std::string& error) {
+  ProcessResult git = runProcess({"git", "-C", repo_dir, "rev-parse", "--show-prefix"});
+  if (git.exit_status != 0) {
+    error = git.spawn_error.empty() ? firstLine(git.err) : "cannot run git: " + git.spawn_error;
+    return std::nullopt;
+  }
+  std::string prefix = git.out.substr(0, git.out.find('\n'));
+  return prefix;
+}
+
 LoadedSchema fromReadResult(felis::ReadResult result, std::string label) {
   LoadedSchema side;
   side.label = std::move(label);
@@ -101,11 +157,44 @@ LoadedSchema fromReadResult(felis::ReadResult result, std::string label) {
   side.io_error = !result.schema && result.source_text.empty() && result.diagnostics.hasErrors() &&
                   result.diagnostics.all().front().id == model::DiagId::err_io;
   side.schema = std::move(result.schema);
+  side.source_text = std::move(result.source_text);
   return side;
 }
 
 LoadedSchema loadGitSide(const std::string& spec, const felis::ReadOptions& options) {
   ProcessResult git = runProcess({"git", "show", spec});
+  std::string moved_note;
+  if (git.exit_status != 0) {
+    // A path through a symbolic link of the tree at REV (sdm_schemas' `yml` since
+    // 2024-10): git show does not follow it; resolve it as a checkout would.
+    const std::string rev = spec.substr(0, spec.find(':'));
+    const std::string path = spec.substr(spec.find(':') + 1);
+    const bool from_root = !path.starts_with("./") && !path.starts_with("../");
+    std::string ignored;
+    if (std::optional<std::string> resolved = resolvePathAtRevision(".", rev, path, from_root, ignored);
+        resolved && git.spawn_error.empty()) {
+      ProcessResult followed = runProcess({"git", "show", rev + ":" + *resolved});
+      if (followed.exit_status == 0) git = std::move(followed);
+    }
+    // A schema file that moved: the same name where sdm_schemas kept it at REV.
+    const std::filesystem::path as_given(path);
+    const std::string dir = as_given.parent_path().string();
+    if (git.exit_status != 0 && git.spawn_error.empty() && from_root &&
+        std::find(kSdmSchemaDirs.begin(), kSdmSchemaDirs.end(), dir) != kSdmSchemaDirs.end()) {
+      for (const std::string& other : kSdmSchemaDirs) {
+        if (other == dir) continue;
+        const std::string candidate = other + "/" + as_given.filename().string();
+        std::optional<std::string> resolved = resolvePathAtRevision(".", rev, candidate, true, ignored);
+        if (!resolved) continue;
+        ProcessResult found = runProcess({"git", "show", rev + ":" + *resolved});
+        if (found.exit_status != 0) continue;
+        git = std::move(found);
+        moved_note = "felisc: warning: " + spec + " does not exist; read " + rev + ":" + candidate +
+                     ", where the schema file was at that revision\n";
+        break;
+      }
+    }
+  }
   if (git.exit_status != 0) {
     model::Diagnostics diagnostics;
     std::string reason = git.spawn_error.empty() ? firstLine(git.err) : "cannot run git: " + git.spawn_error;
@@ -121,10 +210,60 @@ LoadedSchema loadGitSide(const std::string& spec, const felis::ReadOptions& opti
   // Resources of a file at a revision are looked up beside its working-tree path.
   std::string path = spec.substr(spec.find(':') + 1);
   git_options.base_directory = std::filesystem::path(path).parent_path().string();
-  return fromReadResult(felis::readFelisText(git.out, spec, git_options), spec);
+  LoadedSchema side = fromReadResult(felis::readFelisText(git.out, spec, git_options), spec);
+  side.rendered_diagnostics = moved_note + side.rendered_diagnostics;
+  return side;
 }
 
 }  // namespace
+
+std::optional<std::string> resolvePathAtRevision(const std::string& repo_dir, const std::string& rev,
+                                                 const std::string& path, bool from_root,
+                                                 std::string& error) {
+  std::string prefix;
+  if (!from_root) {
+    std::optional<std::string> found = repositoryPrefix(repo_dir, error);
+    if (!found) return std::nullopt;
+    prefix = *found;
+  }
+  std::string remaining = normalizedPath(prefix + path);
+  std::string resolved;
+  // Each component in turn; a symbolic link (mode 120000) is replaced by its target,
+  // read relative to the link's directory, and the walk starts over from the root.
+  for (int hops = 0; hops < 40;) {
+    if (remaining.empty()) return resolved;
+    const std::size_t slash = remaining.find('/');
+    const std::string part = remaining.substr(0, slash);
+    remaining = slash == std::string::npos ? std::string() : remaining.substr(slash + 1);
+    const std::string candidate = resolved.empty() ? part : resolved + "/" + part;
+    if (part == "..") {
+      error = "'" + path + "' leaves the repository";
+      return std::nullopt;
+    }
+    std::optional<std::pair<std::string, std::string>> entry = treeEntry(repo_dir, rev, candidate, error);
+    if (!entry) {
+      if (error.empty()) error = "'" + candidate + "' does not exist at revision '" + rev + "'";
+      return std::nullopt;
+    }
+    if (entry->first != "120000") {
+      resolved = candidate;
+      continue;
+    }
+    ProcessResult target = runProcess({"git", "-C", repo_dir, "cat-file", "blob", entry->second});
+    if (target.exit_status != 0) {
+      error = firstLine(target.err);
+      return std::nullopt;
+    }
+    std::string link = target.out;
+    while (!link.empty() && (link.back() == '\n' || link.back() == '/')) link.pop_back();
+    remaining = normalizedPath((resolved.empty() ? "" : resolved + "/") + link +
+                               (remaining.empty() ? "" : "/" + remaining));
+    resolved.clear();
+    ++hops;
+  }
+  error = "too many symbolic links in '" + path + "' at revision '" + rev + "'";
+  return std::nullopt;
+}
 
 bool isGitSpec(const std::string& spec) {
   std::error_code error;
@@ -143,6 +282,13 @@ LoadedSchema loadFelisAtRevision(const std::string& repo_dir, const std::string&
   const std::string label = rev + ":" + path;
   // `REV:./PATH` is relative to the directory git runs in, like `path`.
   ProcessResult git = runProcess({"git", "-C", repo_dir, "show", rev + ":./" + path});
+  if (git.exit_status != 0 && git.spawn_error.empty()) {
+    std::string ignored;
+    if (std::optional<std::string> resolved = resolvePathAtRevision(repo_dir, rev, path, false, ignored)) {
+      ProcessResult followed = runProcess({"git", "-C", repo_dir, "show", rev + ":" + *resolved});
+      if (followed.exit_status == 0) git = std::move(followed);
+    }
+  }
   if (git.exit_status != 0) {
     std::string reason = git.spawn_error.empty() ? firstLine(git.err) : "cannot run git: " + git.spawn_error;
     LoadedSchema side;
@@ -164,21 +310,53 @@ std::optional<std::vector<std::string>> listFilesAtRevision(const std::string& r
                                                             const std::string& rev,
                                                             const std::string& directory,
                                                             std::string& error) {
-  std::string tree = directory.empty() || directory.ends_with("/") ? directory : directory + "/";
-  ProcessResult git = runProcess({"git", "-C", repo_dir, "ls-tree", "-z", "--name-only", rev, "--", tree});
+  // The revision must exist; a directory that does not is an empty listing.
+  ProcessResult check =
+      runProcess({"git", "-C", repo_dir, "rev-parse", "--verify", "--quiet", rev + "^{tree}"});
+  if (check.exit_status != 0) {
+    error =
+        check.spawn_error.empty() ? "unknown revision '" + rev + "'" : "cannot run git: " + check.spawn_error;
+    return std::nullopt;
+  }
+  std::string ignored;
+  std::optional<std::string> resolved = resolvePathAtRevision(repo_dir, rev, directory, false, ignored);
+  if (!resolved) return std::vector<std::string>{};
+  ProcessResult git =
+      resolved->empty()
+          ? runProcess({"git", "-C", repo_dir, "ls-tree", "-z", "--full-tree", rev})
+          : runProcess({"git", "-C", repo_dir, "ls-tree", "-z", "--full-tree", rev, "--", *resolved + "/"});
   if (git.exit_status != 0) {
     error = git.spawn_error.empty() ? firstLine(git.err) : "cannot run git: " + git.spawn_error;
     return std::nullopt;
   }
+  // "<mode> <type> <oid>\t<path>\0": regular files only, named under `directory` as given.
   std::vector<std::string> files;
+  const std::string named = directory.empty() || directory.ends_with("/") ? directory : directory + "/";
   for (std::size_t start = 0; start < git.out.size();) {
     std::size_t stop = git.out.find('\0', start);
     if (stop == std::string::npos) stop = git.out.size();
-    if (stop > start) files.push_back(git.out.substr(start, stop - start));
+    const std::string entry = git.out.substr(start, stop - start);
+    const std::size_t tab = entry.find('\t');
+    if (tab != std::string::npos && entry.starts_with("100")) {
+      const std::string full = entry.substr(tab + 1);
+      files.push_back(named + full.substr(full.rfind('/') + 1));
+    }
     start = stop + 1;
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+std::optional<std::string> commitId(const std::string& repo_dir, const std::string& rev) {
+  ProcessResult git =
+      runProcess({"git", "-C", repo_dir, "rev-parse", "--verify", "--quiet", rev + "^{commit}"});
+  if (git.exit_status != 0) return std::nullopt;
+  return git.out.substr(0, git.out.find('\n'));
+}
+
+bool workingTreeDiffers(const std::string& repo_dir) {
+  ProcessResult git = runProcess({"git", "-C", repo_dir, "status", "--porcelain", "--untracked-files=no"});
+  return git.exit_status == 0 && !git.out.empty();
 }
 
 LoadedSchema loadDatabaseSide(const std::string& conninfo, const std::string& schema_name) {

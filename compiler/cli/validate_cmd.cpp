@@ -5,12 +5,14 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/cli/cli.h"
 #include "compiler/cli/commands.h"
 #include "compiler/cli/output.h"
 #include "compiler/cli/profile.h"
+#include "compiler/felis/parallel_read.h"
 #include "compiler/felis/reader.h"
 
 namespace felisc::cli {
@@ -37,11 +39,46 @@ nlohmann::json diagnosticJson(const model::Diagnostic& diagnostic, const std::st
   return entry;
 }
 
+/// GitHub's workflow-command escaping: `%`, CR and LF in the message; in a
+/// property also `:` and `,`, which would end it.
+std::string githubEscape(std::string_view text, bool property) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else if (property && c == ':')
+      out += "%3A";
+    else if (property && c == ',')
+      out += "%2C";
+    else
+      out += c;
+  }
+  return out;
+}
+
+/// One diagnostic as a GitHub Actions annotation, which the pull request shows
+/// on the line: `::error file=F,line=L,col=C::message [FEL012]`.
+std::string githubAnnotation(const model::Diagnostic& diagnostic, const std::string& file) {
+  const char* command = diagnostic.severity == model::Severity::Error     ? "error"
+                        : diagnostic.severity == model::Severity::Warning ? "warning"
+                                                                          : "notice";
+  std::string out = std::string("::") + command +
+                    " file=" + githubEscape(diagnostic.file.empty() ? file : diagnostic.file, true);
+  if (diagnostic.pos.known())
+    out += ",line=" + std::to_string(diagnostic.pos.line) + ",col=" + std::to_string(diagnostic.pos.column);
+  return out + "::" + githubEscape(diagnostic.message, false) + " [" + std::string(diagnostic.code()) + "]\n";
+}
+
 int runValidate(const ValidateArgs& args, CommandContext& context) {
   LoadedProfile loaded;
   if (!args.profile.empty()) {
     loaded = loadProfile(args.profile, context.err);
-    if (!loaded.profile) return loaded.exit_code;
+    if (!loaded.profile)
+      return loaded.unreadable ? kExitUsage : kExitFindings;  // an invalid profile is a finding
   }
   const model::Profile* profile = loaded.profile ? &*loaded.profile : nullptr;
   bool any_invalid = false;
@@ -49,8 +86,11 @@ int runValidate(const ValidateArgs& args, CommandContext& context) {
   std::size_t errors = 0;
   std::size_t warnings = 0;
   nlohmann::json files = nlohmann::json::array();
-  for (const std::string& file : args.files) {
-    felis::ReadResult result = felis::readFelisFile(file, args.read);
+  // Read on all cores (issue 17); reported below in the order given, as before.
+  std::vector<felis::ReadResult> results = felis::readFelisFiles(args.files, args.read);
+  for (std::size_t index = 0; index < args.files.size(); ++index) {
+    const std::string& file = args.files[index];
+    felis::ReadResult& result = results[index];
     // The profile's view checks need a valid model; they come after the reader's.
     model::Diagnostics checks;
     if (profile != nullptr && result.schema) checks = model::checkViewTables(*result.schema, *profile);
@@ -65,6 +105,9 @@ int runValidate(const ValidateArgs& args, CommandContext& context) {
       for (const model::Diagnostic& diagnostic : diagnostics.all())
         entries.push_back(diagnosticJson(diagnostic, file));
       files.push_back({{"file", file}, {"valid", !diagnostics.hasErrors()}, {"diagnostics", entries}});
+    } else if (args.format == "github") {
+      for (const model::Diagnostic& diagnostic : diagnostics.all())
+        context.out << githubAnnotation(diagnostic, file);
     } else {
       context.err << felis::renderDiagnostics(result)
                   << renderWithSources(checks,
@@ -72,8 +115,10 @@ int runValidate(const ValidateArgs& args, CommandContext& context) {
     }
   }
   if (args.format == "json") {
-    nlohmann::json report = {
-        {"files", files}, {"valid", !any_invalid}, {"errors", errors}, {"warnings", warnings}};
+    // docs/json-schemas/validate.schema.json
+    nlohmann::ordered_json report = {
+        {"format", "felisc-validate"}, {"version", 1},     {"files", files},
+        {"valid", !any_invalid},       {"errors", errors}, {"warnings", warnings}};
     context.out << report.dump(2) << '\n';
   } else {
     context.err << "felisc: " << args.files.size() << (args.files.size() == 1 ? " file" : " files")
@@ -110,8 +155,10 @@ void registerValidate(CLI::App& app, CommandContext& context) {
                    "columns of its base table (after renames), with the same types")
       ->type_name("FILE");
   command
-      ->add_option("--format", args->format, "diagnostics as clang-style text on stderr, or JSON on stdout")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->add_option("--format", args->format,
+                   "diagnostics as clang-style text on stderr, JSON on stdout, or github: GitHub Actions "
+                   "annotations (::error file=F,line=L,col=C::message) on stdout")
+      ->check(CLI::IsMember({"text", "json", "github"}))
       ->capture_default_str();
   command->callback([args, &context] {
     args->read.strict_felis = true;

@@ -28,7 +28,7 @@
 #include "compiler/cli/output.h"
 #include "compiler/cli/schema_source.h"
 #include "compiler/verify/migration_verify.h"
-#include "diff_engine/differ.h"
+#include "diff_engine/migration.h"
 #include "diff_engine/planner.h"
 #include "emitters/plan_sql.h"
 #include "schema_model/source_file.h"
@@ -92,18 +92,21 @@ struct Planner {
         return std::find(ignored_tables.begin(), ignored_tables.end(), table.name) != ignored_tables.end();
       });
     }
-    diff::DiffOptions diff_options;
-    diff_options.renames = renames;
-    diff_options.old_schema_absent = !old_model && start == nullptr;
-    diff_options.old_label = old_label;
-    diff_options.new_label = new_label;
-    diff::ChangeSet changes = diff::diffSchemas(old_side, *target, diff_options);
-    diagnostics.append(changes.diagnostics);
-    if (changes.diagnostics.hasErrors()) return std::nullopt;
-    diff::PlanOptions plan_options;
-    plan_options.schema = schema;
-    plan_options.backfills = backfills;
-    diff::Plan plan = diff::plan(changes, plan_options);
+    diff::MigrationOptions options;
+    options.renames = renames;
+    options.backfills = backfills;
+    options.schema = schema;
+    options.old_schema_absent = !old_model && start == nullptr;
+    // Planned from the database itself: its own views are kept, as `diff --old-db` keeps them,
+    // so a plan that drops what one reads is refused (FEL610) rather than dropping the view.
+    options.old_from_database = !old_model && start != nullptr;
+    options.allow_data_loss = true;  // verify runs inside a transaction it rolls back
+    options.old_label = old_label;
+    options.new_label = new_label;
+    diff::Migration migration = diff::planMigration(old_side, *target, options);
+    diagnostics.append(migration.diagnostics);
+    if (migration.refused()) return std::nullopt;
+    const diff::Plan& plan = migration.plan;
     return verify::ScriptPair{{"<planned upgrade>", emit::planSql(plan, diff::Direction::Up)},
                               {"<planned downgrade>", emit::planSql(plan, diff::Direction::Down)}};
   }

@@ -63,7 +63,7 @@ std::string describeValue(const YamlNode& node) {
     case ResolvedScalar::Kind::Boolean: return "a boolean (" + scalar.text + ")";
     case ResolvedScalar::Kind::Integer: return "an integer (" + scalar.text + ")";
     case ResolvedScalar::Kind::Float: return "a float (" + scalar.text + ")";
-    case ResolvedScalar::Kind::Timestamp: return "a date (" + node.value + ")";
+    case ResolvedScalar::Kind::Timestamp: return "a date (" + std::string(node.value) + ")";
     case ResolvedScalar::Kind::String: return "a string ('" + scalar.text + "')";
   }
   return "a scalar";
@@ -310,7 +310,7 @@ class ProfileReader {
     rule.pos = mapping.pos;
     // The name, when readable, names the view in every later message.
     std::string what = index_what;
-    if (const YamlNode* name = stringValue(mapping, "name")) what = "view '" + name->value + "'";
+    if (const YamlNode* name = stringValue(mapping, "name")) what = "view '" + std::string(name->value) + "'";
     Keys keys = collect(mapping, kViewKeys, what);
     bool ok = readRequiredString(keys, "name", what, mapping.pos, rule.name);
     ok = readRequiredString(keys, "base", what, mapping.pos, rule.base) && ok;
@@ -432,7 +432,7 @@ class ProfileReader {
 
   void readExtraColumnBody(const YamlNode& mapping, const std::string& rule_what, model::Column& column) {
     std::string what = "the column of " + rule_what;
-    if (const YamlNode* name = stringValue(mapping, "name")) what = "extra column '" + name->value + "'";
+    if (const YamlNode* name = stringValue(mapping, "name")) what = "extra column '" + std::string(name->value) + "'";
     Keys keys = collect(mapping, kColumnKeys, what);
     column.pos = mapping.pos;
     if (readRequiredString(keys, "name", what, mapping.pos, column.name))
@@ -501,8 +501,10 @@ class ProfileReader {
   void checkGrantees(const model::Profile& profile) {
     for (const auto& [grantee, pos] : grantee_positions_) {
       if (upper(grantee) == "PUBLIC") continue;
-      bool listed = std::any_of(profile.roles.begin(), profile.roles.end(),
-                                [&](const model::ProfileRequirement& role) { return role.name == grantee; });
+      // An init-capture, not [&]: clang 14 cannot capture a structured binding.
+      bool listed =
+          std::any_of(profile.roles.begin(), profile.roles.end(),
+                      [&name = grantee](const model::ProfileRequirement& role) { return role.name == name; });
       if (!listed) report(DiagId::err_profile_grantee_not_role, pos, {grantee});
     }
   }
@@ -545,6 +547,7 @@ class ProfileReader {
 ProfileReadResult readProfileText(std::string_view text, const std::string& display_name) {
   ProfileReadResult result;
   result.source_text = std::string(text);
+  result.diagnostics.addSource(display_name, result.source_text);  // a profile is small
   std::optional<YamlDocument> document = parseYaml(text, display_name, result.diagnostics);
   if (!document) return result;
   ProfileReader reader(*document, display_name);
@@ -562,10 +565,7 @@ ProfileReadResult readProfileFile(const std::string& path) {
 }
 
 std::string renderProfileDiagnostics(const ProfileReadResult& result) {
-  std::string out;
-  for (const model::Diagnostic& diagnostic : result.diagnostics.all())
-    out += model::renderDiagnostic(diagnostic, result.source_text);
-  return out;
+  return model::renderDiagnostics(result.diagnostics);
 }
 
 }  // namespace felisc::felis

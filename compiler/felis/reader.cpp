@@ -48,6 +48,10 @@
 ///     for TAP are not added: the model keeps what the file says.
 /// 12. Index `expressions` stay expressions in the model. felis hands each one
 ///     to SQLAlchemy as a column name, so a real expression fails at create time.
+/// 13. With `strict_felis` off (create, diff, migrate), an unknown key whose
+///     closest spelling is an annotation (`deescription`, `fits.tunit`: real keys
+///     of old apdb.yaml versions) is a warning: it changes no DDL. `validate`
+///     keeps it an error, as felis reports it.
 ///
 /// What felisc does not check, and felis does: UCDs against the UCD1+
 /// vocabulary and units with astropy (felisc checks only that `fits:tunit` and
@@ -291,7 +295,7 @@ std::string describeValue(const YamlNode& node, const ResolvedScalar* scalar) {
     case ResolvedScalar::Kind::Boolean: return "a boolean (" + scalar->text + ")";
     case ResolvedScalar::Kind::Integer: return "an integer (" + scalar->text + ")";
     case ResolvedScalar::Kind::Float: return "a float (" + scalar->text + ")";
-    case ResolvedScalar::Kind::Timestamp: return "a date (" + node.value + ")";
+    case ResolvedScalar::Kind::Timestamp: return "a date (" + std::string(node.value) + ")";
     case ResolvedScalar::Kind::String: return "a string ('" + scalar->text + "')";
   }
   return "a scalar";
@@ -551,6 +555,15 @@ void Reader::reportUnknownKey(const YamlNode& key, std::span<const KeySpec> spec
     }
   }
   if (!best.empty() && 2 * best_distance < key.value.size()) {
+    // Old files (rule 13): a misspelled annotation key ('deescription', 'fits.tunit'
+    // in old apdb.yaml versions) changes no DDL, and the felis of its day accepted it.
+    const bool annotation = best == "description" || best.starts_with("fits:") || best.starts_with("ivoa:") ||
+                            best.starts_with("votable:") || best.starts_with("tap:");
+    if (annotation && !options_.strict_felis) {
+      diag_.report(DiagId::err_unknown_key_suggest, model::Severity::Warning, key.pos,
+                   {key.value, what.text(), best});
+      return;
+    }
     diag_.report(DiagId::err_unknown_key_suggest, key.pos, {key.value, what.text(), best});
   } else {
     diag_.report(DiagId::err_unknown_key, key.pos, {key.value, what.text()});
@@ -895,7 +908,7 @@ void Reader::readVersion(const Field& field, const What& what, model::Schema& sc
     getRequiredString(current_field, what, version.current, false);
   }
   for (std::size_t i = 0; i + 1 < value.children.size(); i += 2) {
-    const std::string& key = node(value.children[i]).value;
+    const std::string_view key = node(value.children[i]).value;
     if (key != "compatible" && key != "read_compatible") continue;
     Field list_field{field.spec, false, value.children[i], value.children[i + 1]};
     std::vector<IdRef> items;
@@ -930,7 +943,7 @@ void Reader::readResources(const Field& field, const What& what) {
       diag_.report(DiagId::err_missing_key, entry.pos, {"uri", entry_what.text()});
       continue;
     }
-    ResourceDecl decl{name.value, {}, uri->pos};
+    ResourceDecl decl{std::string(name.value), {}, uri->pos};
     Field uri_field{field.spec, false, value.children[i], indexOf(*uri)};
     if (!getRequiredString(uri_field, entry_what, decl.uri, false)) continue;
     // A repeated resource name: the last one wins, as in a Python dict.
@@ -1558,9 +1571,12 @@ std::string canonicalPath(const std::string& path) {
 
 }  // namespace
 
-ReadResult readFelisWithContext(std::string_view text, const std::string& display_name,
-                                const ReadOptions& options, const std::string& base_directory,
-                                ResourceContext& context) {
+namespace {
+
+/// readFelisWithContext() before its sources are registered.
+ReadResult readUnregistered(std::string_view text, const std::string& display_name,
+                            const ReadOptions& options, const std::string& base_directory,
+                            ResourceContext& context) {
   ReadResult result;
   result.source_text = std::string(text);
   std::optional<YamlDocument> document = parseYaml(result.source_text, display_name, result.diagnostics);
@@ -1589,6 +1605,21 @@ ReadResult readFelisWithContext(std::string_view text, const std::string& displa
   return result;
 }
 
+}  // namespace
+
+ReadResult readFelisWithContext(std::string_view text, const std::string& display_name,
+                                const ReadOptions& options, const std::string& base_directory,
+                                ResourceContext& context) {
+  ReadResult result = readUnregistered(text, display_name, options, base_directory, context);
+  // The texts diagnostics point into travel with them (only when there are
+  // any: a clean read of a large file copies nothing more).
+  if (!result.diagnostics.empty()) {
+    result.diagnostics.addSource(display_name, result.source_text);
+    for (const SourceText& other : result.other_sources) result.diagnostics.addSource(other.file, other.text);
+  }
+  return result;
+}
+
 ReadResult readFelisFile(const std::string& path, const ReadOptions& options) {
   ReadResult result;
   std::optional<std::string> text = readSourceFile(path, result.diagnostics);
@@ -1604,15 +1635,7 @@ ReadResult readFelisText(std::string_view text, const std::string& display_name,
 }
 
 std::string renderDiagnostics(const ReadResult& result) {
-  std::string out;
-  for (const model::Diagnostic& diagnostic : result.diagnostics.all()) {
-    std::string_view source = result.source_text;
-    auto other = std::find_if(result.other_sources.begin(), result.other_sources.end(),
-                              [&](const SourceText& s) { return s.file == diagnostic.file; });
-    if (other != result.other_sources.end()) source = other->text;
-    out += model::renderDiagnostic(diagnostic, source);
-  }
-  return out;
+  return model::renderDiagnostics(result.diagnostics);
 }
 
 }  // namespace felisc::felis

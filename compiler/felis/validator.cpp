@@ -454,6 +454,10 @@ void Validator::resolveConstraints(std::size_t t) {
     if (constraint_site.has("initially") && !constraint.deferrable)
       diag_.report(DiagId::err_initially_without_deferrable, constraint_site.at("initially"),
                    {constraint.name});
+    // PostgreSQL refuses DEFERRABLE on a CHECK ("misplaced DEFERRABLE clause"):
+    // an error here, so nothing downstream ever writes it.
+    if (constraint.kind == model::ConstraintKind::Check && constraint.deferrable)
+      diag_.report(DiagId::err_check_deferrable, constraint_site.at("deferrable"), {constraint.name});
 
     if (constraint.kind == model::ConstraintKind::Check) continue;
     constraint.columns.clear();

@@ -28,7 +28,9 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -274,7 +276,9 @@ class TreeBuilder {
     yaml_parser_set_input_string(parser.get(), input, text_.size());
     std::size_t reserved = estimateNodeCount();
     document_.nodes_.reserve(reserved);
+    document_.child_pool_.reserve(reserved);
     sizes_.reserve(reserved);
+    child_ranges_.reserve(reserved);
     pending_.reserve(256);
     open_.reserve(64);
     for (;;) {
@@ -287,6 +291,12 @@ class TreeBuilder {
       if (event.event.type == YAML_STREAM_END_EVENT) break;
     }
     if (!checkNotEmpty()) return std::nullopt;
+    // The pool has stopped growing: the child lists can point into it now.
+    for (std::size_t i = 0; i < document_.nodes_.size(); ++i) {
+      const ChildRange range = child_ranges_[i];
+      if (range.count != 0)
+        document_.nodes_[i].children = {document_.child_pool_.data() + range.first, range.count};
+    }
     return std::move(document_);
   }
 
@@ -295,6 +305,35 @@ class TreeBuilder {
     NodeIndex node;
     std::size_t first_child;  ///< where its children start in pending_
   };
+
+  /// Where a collection's children are in the document's child pool; the
+  /// nodes get their views at the end, when the pool no longer moves.
+  struct ChildRange {
+    std::size_t first = 0;
+    std::size_t count = 0;
+  };
+
+  /// A copy of `text` in the document's text blocks: 64 KiB blocks filled one
+  /// after another, a block of its own for text larger than a quarter of that.
+  std::string_view storeText(std::string_view text) {
+    if (text.empty()) return {};
+    constexpr std::size_t kBlockSize = std::size_t{64} << 10;
+    if (text.size() > kBlockSize / 4) {
+      auto& block = document_.text_blocks_.emplace_back(std::make_unique_for_overwrite<char[]>(text.size()));
+      std::memcpy(block.get(), text.data(), text.size());
+      return {block.get(), text.size()};
+    }
+    if (text.size() > block_left_) {
+      block_next_ =
+          document_.text_blocks_.emplace_back(std::make_unique_for_overwrite<char[]>(kBlockSize)).get();
+      block_left_ = kBlockSize;
+    }
+    char* out = block_next_;
+    std::memcpy(out, text.data(), text.size());
+    block_next_ += text.size();
+    block_left_ -= text.size();
+    return {out, text.size()};
+  }
 
   /// A little over two nodes per line or flow item (a key and its value; the
   /// corpus has 2.1 per line), so that the node vector rarely grows: growing
@@ -359,8 +398,9 @@ class TreeBuilder {
     YamlNode& node = document_.nodes_.emplace_back();
     node.kind = kind;
     node.pos = pos;
-    if (tag != nullptr) node.tag = asText(tag);
+    if (tag != nullptr) node.tag = storeText(asText(tag));
     sizes_.push_back(0);
+    child_ranges_.emplace_back();
     if (anchor != nullptr) return defineAnchor(asText(anchor), index);
     return true;
   }
@@ -389,7 +429,8 @@ class TreeBuilder {
       return false;
     YamlNode& node = document_.nodes_[index];
     node.style = styleOf(event.data.scalar.style);
-    node.value.assign(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length);
+    node.value =
+        storeText({reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length});
     sizes_[index] = 1;
     attach(index);
     return true;
@@ -432,28 +473,32 @@ class TreeBuilder {
     OpenCollection open = open_.back();
     open_.pop_back();
     YamlNode& node = document_.nodes_[open.node];
-    node.children.assign(pending_.begin() + static_cast<std::ptrdiff_t>(open.first_child), pending_.end());
+    std::vector<NodeIndex>& pool = document_.child_pool_;
+    ChildRange range{pool.size(), pending_.size() - open.first_child};
+    pool.insert(pool.end(), pending_.begin() + static_cast<std::ptrdiff_t>(open.first_child), pending_.end());
     pending_.resize(open.first_child);
+    child_ranges_[open.node] = range;
+    std::span<const NodeIndex> children(pool.data() + range.first, range.count);  // valid until pool grows
     std::uint64_t size = 1;
-    for (NodeIndex child : node.children) size = saturatingAdd(size, sizes_[child]);
+    for (NodeIndex child : children) size = saturatingAdd(size, sizes_[child]);
     if (size > limits_.max_expanded_nodes) {
       diagnostics_.report(DiagId::err_alias_expansion, file_, node.pos,
                           {std::to_string(limits_.max_expanded_nodes)});
       return false;
     }
     sizes_[open.node] = size;
-    return node.kind != YamlNode::Kind::Mapping || checkKeys(node);
+    return node.kind != YamlNode::Kind::Mapping || checkKeys(children);
   }
 
   /// Keys must be scalars (PyYAML: "found unhashable key"); a later duplicate
   /// of a key gets a warning, and lookups take the last one as PyYAML does.
-  bool checkKeys(const YamlNode& mapping) {
-    std::size_t count = mapping.children.size() / 2;
+  bool checkKeys(std::span<const NodeIndex> children) {
+    std::size_t count = children.size() / 2;
     identities_.clear();
     key_texts_.clear();
     key_texts_.reserve(count);  // views into key_texts_ must stay valid
     for (std::size_t i = 0; i < count; ++i) {
-      const YamlNode& key = document_.nodes_[mapping.children[2 * i]];
+      const YamlNode& key = document_.nodes_[children[2 * i]];
       if (key.kind != YamlNode::Kind::Scalar) {
         diagnostics_.report(DiagId::err_non_scalar_key, file_, key.pos,
                             {key.kind == YamlNode::Kind::Sequence ? "sequence" : "mapping"});
@@ -474,8 +519,8 @@ class TreeBuilder {
       findDuplicatesBySorting(count);
     }
     for (std::size_t j : duplicates_) {
-      const YamlNode& key = document_.nodes_[mapping.children[2 * j]];
-      diagnostics_.report(DiagId::warn_duplicate_key, file_, key.pos, {key.value});
+      const YamlNode& key = document_.nodes_[children[2 * j]];
+      diagnostics_.report(DiagId::warn_duplicate_key, file_, key.pos, {std::string(key.value)});
     }
     return true;
   }
@@ -560,7 +605,10 @@ class TreeBuilder {
     switch (parser.error) {
       case YAML_MEMORY_ERROR: message = "libyaml ran out of memory"; break;
       case YAML_READER_ERROR:
-        if (parser.problem_value != -1) message += " " + hexValue(parser.problem_value);
+        if (parser.problem_value != -1) {
+          message += ' ';  // not `" " + string`: GCC 12 -O3 -Wrestrict false positive (bug 105329)
+          message += hexValue(parser.problem_value);
+        }
         pos = positions_.mapByteOffset(parser.problem_offset);
         break;
       default:
@@ -584,7 +632,10 @@ class TreeBuilder {
   YamlDocument document_;
   int documents_ = 0;
   SourcePos document_start_;
-  std::vector<std::uint64_t> sizes_;  ///< expanded subtree size per node; 0 while open
+  std::vector<std::uint64_t> sizes_;      ///< expanded subtree size per node; 0 while open
+  std::vector<ChildRange> child_ranges_;  ///< per node
+  char* block_next_ = nullptr;            ///< free space of the current text block
+  std::size_t block_left_ = 0;
   std::vector<OpenCollection> open_;
   std::vector<NodeIndex> pending_;
   std::unordered_map<std::string, NodeIndex> anchors_;  // lookups only, never iterated
@@ -605,7 +656,7 @@ class TreeBuilder {
 
 const YamlNode* YamlDocument::get(const YamlNode& mapping, std::string_view key) const {
   if (mapping.kind != YamlNode::Kind::Mapping) return nullptr;
-  const std::vector<NodeIndex>& children = mapping.children;
+  std::span<const NodeIndex> children = mapping.children;
   for (std::size_t i = children.size(); i >= 2; i -= 2) {
     const YamlNode& candidate = nodes_[children[i - 2]];
     if (candidate.kind == YamlNode::Kind::Scalar && candidate.value == key && isStringScalar(candidate))

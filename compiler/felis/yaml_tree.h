@@ -13,7 +13,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,14 +31,17 @@ struct YamlNode {
   enum class Kind : std::uint8_t { Scalar, Sequence, Mapping };
   enum class Style : std::uint8_t { Plain, SingleQuoted, DoubleQuoted, Literal, Folded, Other };
 
+  // Views into storage the YamlDocument owns (its arena): a node is 64 bytes and
+  // costs no allocation of its own; the tree of a 25 MB file is a few hundred
+  // allocations instead of millions (issue 17).
   Kind kind = Kind::Scalar;
   Style style = Style::Plain;  ///< scalars only; only Plain ones are type-resolved
   model::SourcePos pos;        ///< where the node starts (1-based)
-  std::string value;           ///< scalar text after YAML unescaping/folding
-  std::string tag;             ///< explicit tag ("tag:yaml.org,2002:str"), empty if none
+  std::string_view value;      ///< scalar text after YAML unescaping/folding
+  std::string_view tag;        ///< explicit tag ("tag:yaml.org,2002:str"), empty if none
   /// Sequence: the items. Mapping: key, value, key, value, ... in file order,
   /// duplicates included (lookups use the last one, as PyYAML does).
-  std::vector<NodeIndex> children;
+  std::span<const NodeIndex> children;
 };
 
 struct YamlLimits {
@@ -45,9 +50,16 @@ struct YamlLimits {
   std::uint64_t max_expanded_nodes = 10'000'000;  ///< nodes reachable with aliases expanded
 };
 
-/// One parsed YAML document (the first and only one of its stream).
+/// One parsed YAML document (the first and only one of its stream). Move-only:
+/// its nodes view the text and child lists it owns.
 class YamlDocument {
  public:
+  YamlDocument() = default;
+  YamlDocument(YamlDocument&&) = default;
+  YamlDocument& operator=(YamlDocument&&) = default;
+  YamlDocument(const YamlDocument&) = delete;
+  YamlDocument& operator=(const YamlDocument&) = delete;
+
   [[nodiscard]] const YamlNode& root() const { return nodes_[root_]; }
   [[nodiscard]] const YamlNode& node(NodeIndex index) const { return nodes_[index]; }
   [[nodiscard]] std::size_t nodeCount() const { return nodes_.size(); }
@@ -58,6 +70,10 @@ class YamlDocument {
 
   std::vector<YamlNode> nodes_;
   NodeIndex root_ = 0;
+  /// The children of every collection, one after another (YamlNode::children views it).
+  std::vector<NodeIndex> child_pool_;
+  /// Scalar and tag text (YamlNode::value and tag view it), in blocks that never move.
+  std::vector<std::unique_ptr<char[]>> text_blocks_;
 };
 
 /// Parses `text` (the contents of `file`, used in diagnostics). Returns nullopt

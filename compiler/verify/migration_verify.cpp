@@ -663,6 +663,8 @@ std::string reportText(const Report& report) {
 
 std::string reportJson(const Report& report) {
   nlohmann::ordered_json json;
+  json["format"] = "felisc-verify";  // docs/json-schemas/verify.schema.json
+  json["version"] = 1;
   json["schema"] = report.schema;
   json["database"] = report.database;
   json["target"] = report.target_label;
@@ -707,6 +709,8 @@ std::string driftText(const DriftReport& report) {
 
 std::string driftJson(const DriftReport& report) {
   nlohmann::ordered_json json;
+  json["format"] = "felisc-drift";  // docs/json-schemas/drift.schema.json
+  json["version"] = 1;
   json["schema"] = report.schema;
   json["database"] = report.database;
   json["file"] = report.file;

@@ -120,11 +120,18 @@ std::string commentText(std::string_view text) { return pythonEscaped(text, Cont
 /// ruff format lay out a call: on one line when it fits, else its arguments on
 /// one indented line, else one argument per line with a trailing comma (a sole
 /// argument gets a line of its own and no comma).
+struct PyArg;
 struct Py {
   enum class Kind : std::uint8_t { Atom, Call, List };
   Kind kind = Kind::Atom;
-  std::string text;                              ///< the atom, or the callee
-  std::vector<std::pair<std::string, Py>> args;  ///< (keyword or "", value)
+  std::string text;         ///< the atom, or the callee
+  std::vector<PyArg> args;  ///< the arguments or items
+};
+/// One argument: a struct, not std::pair<std::string, Py>, which clang 14 with
+/// libstdc++ 12 cannot instantiate while Py is still incomplete.
+struct PyArg {
+  std::string key;  ///< keyword, or "" for a positional argument
+  Py value;
 };
 
 Py atom(std::string text) { return {Py::Kind::Atom, std::move(text), {}}; }
@@ -138,11 +145,11 @@ class Call {
     py_.text = std::move(callee);
   }
   Call& arg(Py value) {
-    py_.args.emplace_back("", std::move(value));
+    py_.args.push_back({std::string(), std::move(value)});
     return *this;
   }
   Call& kw(std::string key, Py value) {
-    py_.args.emplace_back(std::move(key), std::move(value));
+    py_.args.push_back({std::move(key), std::move(value)});
     return *this;
   }
   operator Py() const { return py_; }  // NOLINT(google-explicit-constructor): builder
@@ -153,7 +160,7 @@ class Call {
 
 Py strList(const std::vector<std::string>& items) {
   Py list{Py::Kind::List, "", {}};
-  for (const auto& item : items) list.args.emplace_back("", str(item));
+  for (const auto& item : items) list.args.push_back({std::string(), str(item)});
   return list;
 }
 
@@ -162,8 +169,8 @@ std::string flat(const Py& py) {
   std::string out = py.kind == Py::Kind::Call ? py.text + "(" : "[";
   for (std::size_t i = 0; i < py.args.size(); ++i) {
     if (i > 0) out += ", ";
-    if (!py.args[i].first.empty()) out += py.args[i].first + "=";
-    out += flat(py.args[i].second);
+    if (!py.args[i].key.empty()) out += py.args[i].key + "=";
+    out += flat(py.args[i].value);
   }
   return out + (py.kind == Py::Kind::Call ? ")" : "]");
 }
@@ -793,8 +800,8 @@ class OpWriter {
   void addIndex(const std::string& table, const model::Index& index, bool with_comment = true) {
     Py elements{Py::Kind::List, "", {}};
     for (const auto& element : index.elements)
-      elements.args.emplace_back("",
-                                 element.is_expression ? text("(" + element.text + ")") : name(element.text));
+      elements.args.push_back(
+          {std::string(), element.is_expression ? text("(" + element.text + ")") : name(element.text)});
     Call call("op.create_index");
     call.arg(name(index.name)).arg(name(table)).arg(elements);
     if (index.unique) call.kw("unique", atom("True"));
@@ -826,31 +833,67 @@ std::vector<Line> rawLines(const diff::Step& step) {
   return lines;
 }
 
-/// The body of upgrade() or downgrade().
+/// The step's lines: op.* calls when the step is its change's whole, ordinary
+/// form and SQLAlchemy writes exactly its SQL; else op.execute() of its SQL.
+/// A step of an online form (a concurrent index build, NOT VALID, VALIDATE,
+/// USING INDEX: it has a note) never maps to its change's op.*, which would
+/// create the whole object again (issue 11: the unique constraint twice).
+std::vector<Line> stepLines(const diff::Step& step, const std::string& schema, Needs& needs) {
+  if (!step.note.empty()) return rawLines(step);
+  OpWriter writer(schema, step);
+  std::optional<std::vector<Line>> lines = writer.write();
+  if (!lines) return rawLines(step);
+  needs.merge(writer.needs());
+  return std::move(*lines);
+}
+
+/// The body of upgrade() or downgrade(). A step PostgreSQL refuses inside a
+/// transaction block (CREATE/DROP INDEX CONCURRENTLY) runs inside Alembic's
+/// autocommit_block(), which commits what ran before it and begins a new
+/// transaction after it; a step that must start a new transaction (VALIDATE
+/// after NOT VALID) gets an empty autocommit_block() for the commit. The
+/// preamble (SET LOCAL lock_timeout) is run again in each new transaction.
 std::string functionBody(const std::vector<diff::Step>& steps, const std::string& schema,
                          const std::vector<std::string>& preamble, Needs& needs) {
   const std::string indent(kIndentStep, ' ');
+  const std::string inner(2 * kIndentStep, ' ');
+  constexpr std::string_view kAutocommit = "with op.get_context().autocommit_block():";
   std::string out;
-  for (const std::string& statement : preamble)
-    out += indent + layout(execute(statement), indent.size(), indent.size(), 0) + "\n";
+  auto run_preamble = [&] {
+    for (const std::string& statement : preamble)
+      out += indent + layout(execute(statement), indent.size(), indent.size(), 0) + "\n";
+  };
+  run_preamble();
+  bool fresh = true;            // no statement of a step ran in the current transaction yet
+  bool needs_preamble = false;  // a commit ended the transaction the preamble set up
   for (const diff::Step& step : steps) {
-    OpWriter writer(schema, step);
-    std::optional<std::vector<Line>> lines = writer.write();
-    if (lines) {
-      needs.merge(writer.needs());
-    } else {
-      lines = rawLines(step);
-    }
+    std::vector<Line> lines = stepLines(step, schema, needs);
     if (!out.empty()) out += "\n";
     out += indent + "# " + commentText(diff::describe(step.change)) + "\n";
+    if (!step.note.empty()) out += indent + "# " + commentText(step.note) + "\n";
     for (const diff::Hazard& hazard : step.hazards)
       out += indent + "# hazard " + std::string(diff::hazardName(hazard.kind)) + ": " +
              commentText(hazard.message) + "\n";
-    for (const Line& line : *lines) {
-      for (const auto& comment : line.comments) out += indent + comment + "\n";
-      out += indent + layout(line.call, indent.size(), indent.size(), 0) + "\n";
-      for (const auto& comment : line.after) out += indent + comment + "\n";
+    const bool outside = !step.transactional;
+    if (outside) {
+      out += indent + std::string(kAutocommit) + "\n";
+    } else {
+      if (step.new_transaction && !fresh) {
+        out +=
+            indent + std::string(kAutocommit) + "\n" + inner + "pass  # commits: a new transaction begins\n";
+        needs_preamble = true;
+      }
+      if (needs_preamble) run_preamble();
+      needs_preamble = false;
     }
+    const std::string& at = outside ? inner : indent;
+    for (const Line& line : lines) {
+      for (const auto& comment : line.comments) out += at + comment + "\n";
+      out += at + layout(line.call, at.size(), at.size(), 0) + "\n";
+      for (const auto& comment : line.after) out += at + comment + "\n";
+    }
+    fresh = outside;
+    needs_preamble = needs_preamble || outside;
   }
   return out.empty() ? indent + "pass\n" : out;
 }
@@ -885,7 +928,15 @@ std::string docstringLine(std::string_view text) { return pythonEscaped(text, Co
 
 }  // namespace
 
-std::string pythonString(std::string_view text) { return "\"" + pythonEscaped(text, Context::String) + "\""; }
+std::string pythonString(std::string_view text) {
+  // Appended, not `"\"" + string`: GCC 12 at -O3 wrongly reports that as an
+  // overlapping memcpy (-Wrestrict, bug 105329).
+  std::string out;
+  out += '"';
+  out += pythonEscaped(text, Context::String);
+  out += '"';
+  return out;
+}
 
 bool sqlTextSafe(std::string_view sql) {
   for (std::size_t i = 0; i < sql.size(); ++i) {
@@ -1035,7 +1086,9 @@ AlembicRevision alembicRevision(const diff::Plan& plan, const AlembicOptions& op
   text += "# Written by felisc: schema " + commentText(plan.schema);
   if (!plan.old_label.empty() || !plan.new_label.empty())
     text += ", " + commentText(plan.old_label) + " -> " + commentText(plan.new_label);
-  text += "\n# upgrade: " + planSummary(plan, diff::Direction::Up) + "\n";
+  text += "\n";
+  for (const std::string& line : options.header) text += "# " + commentText(line) + "\n";
+  text += "# upgrade: " + planSummary(plan, diff::Direction::Up) + "\n";
   text += "# downgrade: " + planSummary(plan, diff::Direction::Down) + "\n";
   if (needs.pg_type) text += kPgTypeClass;
   text += "\n\ndef upgrade() -> None:\n" + upgrade;

@@ -45,6 +45,14 @@
 ///  - comments with a backslash are written as COMMENT statements, because
 ///    SQLAlchemy doubles backslashes in offline mode;
 ///  - names PostgreSQL reserves but SQLAlchemy does not quote fall back to SQL.
+///
+/// Online plans (`diff --online`, diff_engine/online.h): a step that is one part
+/// of its change's online form (it has a `note`) is always op.execute() of its
+/// own SQL, never its change's op.* (which would create the whole object again);
+/// a step outside any transaction block (CREATE/DROP INDEX CONCURRENTLY) runs
+/// inside `op.get_context().autocommit_block()`, and a step that starts a new
+/// transaction (VALIDATE CONSTRAINT) follows an empty one, which commits; the
+/// preamble runs again in each new transaction.
 #pragma once
 
 #include <cstdint>
@@ -71,6 +79,10 @@ struct AlembicOptions {
   /// Statements that open upgrade() and downgrade(), before the first step
   /// (e.g. "SET LOCAL lock_timeout = '5s'"); part of the revision id.
   std::vector<std::string> preamble;
+  /// Comment lines written after the "# Written by felisc" line, each without
+  /// its "# " (the resolved sources of a `felisc migrate` revision, its plan
+  /// hash); not part of the revision id.
+  std::vector<std::string> header;
 };
 
 /// A revision file ready to write.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "schema_model/source_file.h"
@@ -198,11 +199,32 @@ std::optional<AlembicRevisionFile> parseAlembicRevisionFile(std::string_view tex
     diagnostics.report(model::DiagId::err_alembic_down_revision_syntax, path, down_revision.pos, {error});
     return std::nullopt;
   }
+  // felisc's own header line (planHashLine()), at the start of a line.
+  const std::string marker = planHashLine("");
+  for (std::size_t at = text.find(marker); at != std::string_view::npos; at = text.find(marker, at + 1)) {
+    if (at != 0 && text[at - 1] != '\n') continue;
+    const std::size_t start = at + marker.size();
+    const std::size_t end = text.find('\n', start);
+    file.plan_hash = std::string(text.substr(start, end == std::string_view::npos ? end : end - start));
+    break;
+  }
   return file;
 }
 
+std::string planHashLine(std::string_view hash) { return "# felisc plan: " + std::string(hash); }
+
+std::vector<std::string> alembicHeads(const std::vector<AlembicRevisionFile>& files) {
+  std::set<std::string> followed;
+  for (const auto& file : files) followed.insert(file.down_revisions.begin(), file.down_revisions.end());
+  std::set<std::string> heads;
+  for (const auto& file : files)
+    if (!followed.contains(file.revision)) heads.insert(file.revision);
+  return {heads.begin(), heads.end()};
+}
+
 std::optional<std::string> alembicHead(const std::vector<AlembicRevisionFile>& files,
-                                       const std::string& directory, model::Diagnostics& diagnostics) {
+                                       const std::string& directory, model::Diagnostics& diagnostics,
+                                       const std::string& chosen_head) {
   std::map<std::string, const AlembicRevisionFile*> by_id;
   bool ok = true;
   for (const auto& file : files) {
@@ -254,6 +276,13 @@ std::optional<std::string> alembicHead(const std::vector<AlembicRevisionFile>& f
   std::vector<std::string> heads;
   for (const auto& [id, file] : by_id)
     if (!followed.contains(id)) heads.push_back(id);
+  if (!chosen_head.empty()) {
+    if (std::find(heads.begin(), heads.end(), chosen_head) != heads.end()) return chosen_head;
+    diagnostics.report(model::DiagId::err_alembic_several_heads, directory, {},
+                       {directory, std::to_string(heads.size()),
+                        joined(heads) + "; --head " + chosen_head + " is not one of them"});
+    return std::nullopt;
+  }
   if (heads.size() > 1) {
     diagnostics.report(model::DiagId::err_alembic_several_heads, directory, {},
                        {directory, std::to_string(heads.size()), joined(heads)});
@@ -263,13 +292,20 @@ std::optional<std::string> alembicHead(const std::vector<AlembicRevisionFile>& f
   return heads.front();
 }
 
+const AlembicRevisionFile* AlembicVersions::carrying(std::string_view plan_hash) const {
+  if (plan_hash.empty()) return nullptr;
+  for (const auto& file : files)
+    if (file.plan_hash == plan_hash) return &file;
+  return nullptr;
+}
+
 std::string AlembicVersions::fileOf(std::string_view revision) const {
   for (const auto& file : files)
     if (file.revision == revision) return file.path;
   return {};
 }
 
-AlembicVersions readAlembicVersions(const std::string& versions_dir) {
+AlembicVersions readAlembicVersions(const std::string& versions_dir, const std::string& chosen_head) {
   AlembicVersions out;
   std::error_code error;
   if (!fs::exists(versions_dir, error)) return out;
@@ -304,25 +340,19 @@ AlembicVersions readAlembicVersions(const std::string& versions_dir) {
       out.files.push_back(std::move(*file));
     texts.emplace(path.string(), std::move(*text));
   }
-  if (out.ok()) out.head = alembicHead(out.files, versions_dir, out.diagnostics);
+  out.heads = alembicHeads(out.files);
+  if (out.ok()) out.head = alembicHead(out.files, versions_dir, out.diagnostics, chosen_head);
   for (const auto& diagnostic : out.diagnostics.all()) {
     auto text = texts.find(diagnostic.file);
     if (text == texts.end()) continue;
-    out.sources.emplace_back(text->first, std::move(text->second));
+    out.diagnostics.addSource(text->first, std::make_shared<const std::string>(std::move(text->second)));
     texts.erase(text);
   }
   return out;
 }
 
 std::string renderAlembicDiagnostics(const AlembicVersions& versions) {
-  std::string out;
-  for (const auto& diagnostic : versions.diagnostics.all()) {
-    std::string_view source;
-    for (const auto& [file, text] : versions.sources)
-      if (file == diagnostic.file) source = text;
-    out += model::renderDiagnostic(diagnostic, source);
-  }
-  return out;
+  return model::renderDiagnostics(versions.diagnostics);
 }
 
 }  // namespace felisc::alembic

@@ -67,7 +67,8 @@ TEST(AlembicHistory, UpgradeHeadEqualsAFreshCreateAndDowngradeBaseEmptiesTheSche
   std::size_t written = 0;
   for (const fs::path& file : files) {
     CliRun run = runFelisc({"diff", previous, file.string(), "--format", "alembic", "--alembic-dir",
-                            project.string(), "--allow-data-loss", "--create-date", "2024-01-01 00:00:00"});
+                            project.string(), "--allow-data-loss", "--create-date", "2024-01-01 00:00:00",
+                            "--exit-code"});
     ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << file << ":\n" << run.err;
     written += run.exit_code == 1 ? 1 : 0;
     previous = file.string();
@@ -153,7 +154,7 @@ TEST(AlembicHistory, WithTheConsdbProfileUpgradeHeadEqualsAFreshCreateProfile) {
   for (const fs::path& file : files) {
     CliRun run = runFelisc({"diff", previous, file.string(), "--profile", profile, "--format", "alembic",
                             "--alembic-dir", project.string(), "--allow-data-loss", "--create-date",
-                            "2024-01-01 00:00:00"});
+                            "2024-01-01 00:00:00", "--exit-code"});
     ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << file << ":\n" << run.err;
     if (run.exit_code == 1) {
       ++written;

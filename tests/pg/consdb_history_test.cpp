@@ -15,6 +15,7 @@
 #include "emitters/profile_ddl.h"
 #include "schema_model/profile.h"
 #include "tests/pg/diff_roundtrip.h"
+#include "tests/support/corpus.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc::testing {
@@ -33,14 +34,8 @@ model::Profile consdbProfile() {
 
 /// A history version as ConsDB deploys it.
 model::Schema deployed(const fs::path& file, const model::Profile& profile) {
-  felis::ReadOptions options;
-  const std::string name = file.filename().string();
-  if (name >= "02" && name < "10") options.strict_felis = false;  // felis of today rejects 02-09
-  felis::ReadResult read = felis::readFelisFile(file.string(), options);
-  EXPECT_TRUE(read.schema) << felis::renderDiagnostics(read);
-  if (!read.schema) return {};
   model::Diagnostics diagnostics;
-  model::Schema realized = model::realize(*read.schema, profile, diagnostics);
+  model::Schema realized = model::realize(readCorpusSchema(file), profile, diagnostics);
   EXPECT_FALSE(diagnostics.hasErrors()) << diffcheck::renderAll(diagnostics);
   return realized;
 }

@@ -10,6 +10,7 @@
 
 #include "compiler/felis/reader.h"
 #include "tests/pg/diff_roundtrip.h"
+#include "tests/support/corpus.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc::testing {
@@ -17,18 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> history() { return yamlFilesIn(sdmSchemasDir() / "history" / "cdb_latiss"); }
+std::vector<fs::path> history() { return historyFiles(); }
 
-/// history/cdb_latiss 02-09 reuse constraint names across tables, which only
-/// today's felis rejects.
-model::Schema readVersion(const fs::path& file) {
-  felis::ReadOptions options;
-  const std::string name = file.filename().string();
-  if (name >= "02" && name < "10") options.strict_felis = false;
-  felis::ReadResult read = felis::readFelisFile(file.string(), options);
-  EXPECT_TRUE(read.schema) << felis::renderDiagnostics(read);
-  return read.schema ? *read.schema : model::Schema{};
-}
+model::Schema readVersion(const fs::path& file) { return readCorpusSchema(file); }
 
 struct Pair {
   fs::path from;

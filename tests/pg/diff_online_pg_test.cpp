@@ -22,7 +22,8 @@
 
 #include "compiler/felis/reader.h"
 #include "tests/pg/diff_roundtrip.h"
-#include "tests/pg/random_schema.h"
+#include "tests/support/corpus.h"
+#include "tests/support/random_schema.h"
 #include "tests/support/test_paths.h"
 #include "tests/unit/diff_golden.h"
 
@@ -90,16 +91,7 @@ TEST(DiffOnlineRandom, RoundTripOnRandomPairs) {
   }
 }
 
-/// history/cdb_latiss 02-09 reuse constraint names across tables, which only
-/// today's felis rejects.
-model::Schema readVersion(const fs::path& file) {
-  felis::ReadOptions options;
-  const std::string name = file.filename().string();
-  if (name >= "02" && name < "10") options.strict_felis = false;
-  felis::ReadResult read = felis::readFelisFile(file.string(), options);
-  EXPECT_TRUE(read.schema) << felis::renderDiagnostics(read);
-  return read.schema ? *read.schema : model::Schema{};
-}
+model::Schema readVersion(const fs::path& file) { return readCorpusSchema(file); }
 
 /// Whether makeOnline() rewrote anything of `a` -> `b`, either way.
 bool hasOnlineSteps(const model::Schema& a, const model::Schema& b) {

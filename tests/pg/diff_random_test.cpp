@@ -10,7 +10,7 @@
 #include <string>
 
 #include "tests/pg/diff_roundtrip.h"
-#include "tests/pg/random_schema.h"
+#include "tests/support/random_schema.h"
 
 namespace felisc::testing {
 namespace {

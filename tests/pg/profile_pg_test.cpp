@@ -26,6 +26,7 @@
 #include "schema_model/compare.h"
 #include "schema_model/profile.h"
 #include "tests/support/cli_runner.h"
+#include "tests/support/corpus.h"
 #include "tests/support/pg_test_server.h"
 #include "tests/support/test_paths.h"
 
@@ -42,14 +43,7 @@ model::Profile consdbProfile() {
   return result.profile.value_or(model::Profile{});
 }
 
-/// history/cdb_latiss 02-09 reuse constraint names across tables, which only
-/// today's felis rejects: they are read as `create` reads them.
-felis::ReadOptions readOptionsFor(const fs::path& file) {
-  felis::ReadOptions options;
-  const std::string name = file.filename().string();
-  if (name >= "02" && name < "10") options.strict_felis = false;
-  return options;
-}
+felis::ReadOptions readOptionsFor(const fs::path& file) { return historyReadOptions(file); }
 
 std::string renderAll(const model::Diagnostics& diagnostics) {
   std::string text;

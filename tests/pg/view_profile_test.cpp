@@ -52,9 +52,9 @@ TEST_F(ViewProfile, DroppingABaseColumnRewritesTheProfileViewAndKeepsTheHandWrit
 
   model::Schema before = catalog();
   testing::CliRun up = plan("cdb_drop_airmass.yaml", "up");
-  ASSERT_EQ(up.exit_code, 1) << up.err;
+  ASSERT_EQ(up.exit_code, 0) << up.err;
   testing::CliRun down = plan("cdb_drop_airmass.yaml", "down");
-  ASSERT_EQ(down.exit_code, 1) << down.err;
+  ASSERT_EQ(down.exit_code, 0) << down.err;
   EXPECT_LT(up.out.find("DROP VIEW cdb_demo.visit_days;"), up.out.find("DROP VIEW cdb_demo.visit1;"))
       << up.out;
   EXPECT_EQ(up.out.find("ccdvisit1"), std::string::npos) << up.out;
@@ -94,7 +94,7 @@ TEST_F(ViewProfile, DroppingABaseColumnRewritesTheProfileViewAndKeepsTheHandWrit
 TEST_F(ViewProfile, ALiveDatabaseIsCheckedAgainstTheProfile) {
   ASSERT_TRUE(db_.exec("REVOKE SELECT ON cdb_demo.visit1 FROM usdf"));
   testing::CliRun run = plan("cdb_base.yaml", "up");
-  EXPECT_EQ(run.exit_code, 1) << run.err;  // the missing grant is part of the plan too
+  EXPECT_EQ(run.exit_code, 0) << run.err;  // the missing grant is part of the plan too
   EXPECT_NE(run.err.find("missing SELECT to usdf [FEL533]"), std::string::npos) << run.err;
   EXPECT_NE(run.out.find("visit1"), std::string::npos) << run.out;
 }

@@ -10,15 +10,11 @@
 #include "emitters/alembic/revision.h"
 #include "emitters/alembic/versions.h"
 #include "emitters/sha256.h"
+#include "tests/support/golden.h"
 #include "tests/unit/alembic_golden.h"
 
 namespace felisc::testing {
 namespace {
-
-bool updateGolden() {
-  const char* update = std::getenv("FELISC_UPDATE_GOLDEN");
-  return update != nullptr && std::string(update) == "1";
-}
 
 class AlembicGolden : public ::testing::TestWithParam<std::string> {};
 
@@ -27,15 +23,7 @@ TEST_P(AlembicGolden, MatchesRevisionFile) {
   ASSERT_TRUE(diff_case.ok) << diff_case.errors;
   alembic::AlembicRevision revision = caseRevision(diff_case);
   const std::filesystem::path golden = alembicFixturesDir() / GetParam() / "revision.py";
-  if (updateGolden()) {
-    std::ofstream(golden, std::ios::binary) << revision.text;
-    return;
-  }
-  ASSERT_TRUE(std::filesystem::exists(golden))
-      << golden << " is missing; run with FELISC_UPDATE_GOLDEN=1 to create it, then review it";
-  EXPECT_EQ(revision.text, readFile(golden)) << "the revision differs from " << golden
-                                             << "; if the change is intended, run the test with "
-                                                "FELISC_UPDATE_GOLDEN=1 and review the diff";
+  expectGolden(golden, revision.text);
   // Deterministic: the same plan and options, the same bytes.
   EXPECT_EQ(caseRevision(diff_case).text, revision.text);
 }
@@ -368,7 +356,7 @@ TEST(AlembicVersionsParse, ReportsWhatItCannotRead) {
 std::vector<alembic::AlembicRevisionFile> chain(
     std::vector<std::pair<std::string, std::vector<std::string>>> links) {
   std::vector<alembic::AlembicRevisionFile> files;
-  for (auto& [id, down] : links) files.push_back({id + ".py", id, down, {1, 1}});
+  for (auto& [id, down] : links) files.push_back({id + ".py", id, down, {1, 1}, {}});
   return files;
 }
 

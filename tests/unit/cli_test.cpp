@@ -132,11 +132,11 @@ TEST(Cli, CreateOutputFileMatchesStdout) {
 TEST(Cli, FailedCreateWritesNothingAndKeepsAnOldOutput) {
   TempDir dir;
   testing::CliRun fresh = testing::runFelisc({"create", "-o", dir.file("new.sql"), fixture("invalid.yaml")});
-  EXPECT_EQ(fresh.exit_code, 1);
+  EXPECT_EQ(fresh.exit_code, 2);
   EXPECT_TRUE(dir.entries().empty());
   writeText(dir.file("old.sql"), "-- previous output\n");
   testing::CliRun over = testing::runFelisc({"create", "-o", dir.file("old.sql"), fixture("invalid.yaml")});
-  EXPECT_EQ(over.exit_code, 1);
+  EXPECT_EQ(over.exit_code, 2);
   EXPECT_EQ(testing::readFile(dir.file("old.sql")), "-- previous output\n");
 }
 

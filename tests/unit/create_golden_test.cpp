@@ -13,6 +13,7 @@
 
 #include "compiler/felis/reader.h"
 #include "emitters/postgres_ddl.h"
+#include "tests/support/golden.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc {
@@ -30,11 +31,6 @@ std::vector<std::string> goldenCases() {
   return cases;
 }
 
-bool updateGolden() {
-  const char* update = std::getenv("FELISC_UPDATE_GOLDEN");
-  return update != nullptr && std::string(update) == "1";
-}
-
 class CreateGolden : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CreateGolden, MatchesSqlFile) {
@@ -47,16 +43,7 @@ TEST_P(CreateGolden, MatchesSqlFile) {
   ASSERT_NE(result.schema, nullptr) << diagnostics;
   EXPECT_FALSE(result.diagnostics.hasErrors()) << diagnostics;
   const std::string sql = emit::createSchemaSql(*result.schema);
-  if (updateGolden()) {
-    std::ofstream(golden, std::ios::binary) << sql;
-    SUCCEED() << "rewrote " << golden;
-    return;
-  }
-  ASSERT_TRUE(std::filesystem::exists(golden))
-      << golden << " is missing; run with FELISC_UPDATE_GOLDEN=1 to create it, then review it";
-  EXPECT_EQ(sql, testing::readFile(golden))
-      << "the output differs from " << golden
-      << "; if the change is intended, run the test with FELISC_UPDATE_GOLDEN=1 and review the diff";
+  testing::expectGolden(golden, sql);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, CreateGolden, ::testing::ValuesIn(goldenCases()),

@@ -13,6 +13,7 @@
 #include "emitters/plan_json.h"
 #include "emitters/plan_sql.h"
 #include "emitters/plan_text.h"
+#include "tests/support/corpus.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc::testing {
@@ -20,21 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path version(const std::string& prefix) {
-  for (const fs::path& file : yamlFilesIn(sdmSchemasDir() / "history" / "cdb_latiss"))
-    if (file.filename().string().starts_with(prefix + "_")) return file;
-  ADD_FAILURE() << "no history version " << prefix;
-  return {};
-}
+fs::path version(const std::string& prefix) { return historyVersion(prefix); }
 
-model::Schema read(const fs::path& file) {
-  felis::ReadOptions options;
-  const std::string name = file.filename().string();
-  options.strict_felis = !(name >= "02" && name < "10");
-  felis::ReadResult result = felis::readFelisFile(file.string(), options);
-  EXPECT_TRUE(result.schema) << felis::renderDiagnostics(result);
-  return result.schema ? *result.schema : model::Schema{};
-}
+model::Schema read(const fs::path& file) { return readCorpusSchema(file); }
 
 diff::Plan planOf(const std::string& from, const std::string& to) {
   diff::ChangeSet changes = diff::diffSchemas(read(version(from)), read(version(to)));

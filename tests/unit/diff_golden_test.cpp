@@ -8,6 +8,7 @@
 // FELISC_UPDATE_GOLDEN=1 rewrites them (review the diff before committing).
 // tests/pg/diff_golden_pg_test.cpp runs every case on PostgreSQL with rows.
 #include "tests/unit/diff_golden.h"
+#include "tests/support/golden.h"
 
 #include <gtest/gtest.h>
 
@@ -20,23 +21,6 @@
 
 namespace felisc::testing {
 namespace {
-
-bool updateGolden() {
-  const char* update = std::getenv("FELISC_UPDATE_GOLDEN");
-  return update != nullptr && std::string(update) == "1";
-}
-
-void expectGolden(const std::filesystem::path& golden, const std::string& actual) {
-  if (updateGolden()) {
-    std::ofstream(golden, std::ios::binary) << actual;
-    return;
-  }
-  ASSERT_TRUE(std::filesystem::exists(golden))
-      << golden << " is missing; run with FELISC_UPDATE_GOLDEN=1 to create it, then review it";
-  EXPECT_EQ(actual, readFile(golden)) << "the output differs from " << golden
-                                      << "; if the change is intended, run the test with "
-                                         "FELISC_UPDATE_GOLDEN=1 and review the diff";
-}
 
 class DiffGolden : public ::testing::TestWithParam<std::string> {};
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "compiler/felis/reader.h"
+#include "tests/support/golden.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc::felis {
@@ -76,15 +77,7 @@ TEST_P(ValidateGolden, DiagnosticsMatchGoldenFile) {
   const std::string& name = GetParam();
   const std::string actual = renderedDiagnostics(name);
   const std::filesystem::path golden = validateDir() / (name + ".stderr");
-  if (const char* update = std::getenv("FELISC_UPDATE_GOLDEN"); update && std::string(update) == "1") {
-    std::ofstream(golden, std::ios::binary) << actual;
-    return;
-  }
-  ASSERT_TRUE(std::filesystem::exists(golden))
-      << golden << " is missing; run with FELISC_UPDATE_GOLDEN=1 to create it, then review it";
-  EXPECT_EQ(actual, testing::readFile(golden))
-      << "diagnostics of " << name << ".yaml differ from " << golden
-      << "; if the change is intended, run with FELISC_UPDATE_GOLDEN=1 and review the diff";
+  testing::expectGolden(golden, actual, "diagnostics of " + name + ".yaml");
 }
 
 std::string testName(const ::testing::TestParamInfo<std::string>& info) {

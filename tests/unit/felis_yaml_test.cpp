@@ -265,9 +265,9 @@ TEST(FelisYaml, RepeatedConstraintNamesAreReported) {
 TEST(ModelJson, StableStructure) {
   auto json = nlohmann::json::parse(modelToJson(catalogSchema()));
   EXPECT_EQ(json["format"], "felisc-model");
-  EXPECT_EQ(json["format_version"], kModelJsonVersion);
+  EXPECT_EQ(json["version"], kModelJsonVersion);
   EXPECT_EQ(json["name"], "cdb");
-  EXPECT_TRUE(json["version"].is_null());
+  EXPECT_TRUE(json["schema_version"].is_null());
   const auto& id = json["tables"][0]["columns"][0];
   EXPECT_EQ(id["sql_type"], "bigint");
   EXPECT_EQ(id["generation"], "serial");

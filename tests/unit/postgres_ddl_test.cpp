@@ -178,6 +178,25 @@ TEST(PostgresDdl, ConstraintsIndexesAndForeignKeysAfterAllTables) {
             "ON DELETE CASCADE ON UPDATE SET NULL DEFERRABLE;\n");
 }
 
+// Regression: `create` wrote DEFERRABLE on a CHECK with `deferrable: true`, which
+// PostgreSQL refuses ("misplaced DEFERRABLE clause"); validate reports it (FEL227),
+// and the writer never emits it for a model built another way.
+TEST(PostgresDdl, CheckIsNeverDeferrable) {
+  Table table = makeTable("t", {makeColumn("a", FelisType::Int)});
+  Constraint check;
+  check.kind = ConstraintKind::Check;
+  check.name = "a_positive";
+  check.expression = "a > 0";
+  check.deferrable = true;
+  check.initially_deferred = true;
+  table.constraints = {check};
+  EXPECT_EQ(createSchemaSql(resolvedSchema("s", {table}), options(false, false)),
+            "CREATE TABLE s.t (\n"
+            "    a integer,\n"
+            "    CONSTRAINT a_positive CHECK (a > 0)\n"
+            ");\n");
+}
+
 TEST(PostgresDdl, SchemaNameOverridesEverywhere) {
   Table parent = makeTable("p", {makeColumn("id", FelisType::Int)});
   parent.primary_key = model::PrimaryKey{"", {"id"}, {}};

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/support/cli_runner.h"
+#include "tests/support/golden.h"
 #include "tests/support/test_paths.h"
 
 namespace felisc {
@@ -30,29 +31,12 @@ std::string withoutFixturesDir(std::string text) {
   return text;
 }
 
-bool updateGolden() {
-  const char* update = std::getenv("FELISC_UPDATE_GOLDEN");
-  return update != nullptr && std::string(update) == "1";
-}
-
-void expectGolden(const std::string& actual, const std::filesystem::path& golden) {
-  if (updateGolden()) {
-    std::ofstream(golden, std::ios::binary) << actual;
-    return;
-  }
-  ASSERT_TRUE(std::filesystem::exists(golden))
-      << golden << " is missing; run with FELISC_UPDATE_GOLDEN=1 to create it, then review it";
-  EXPECT_EQ(actual, testing::readFile(golden))
-      << "the output differs from " << golden
-      << "; if the change is intended, run with FELISC_UPDATE_GOLDEN=1 and review the diff";
-}
-
 TEST(ProfileCli, CreateMatchesGoldenFiles) {
   const std::string schema = (profileCreateDir() / "cdb_demo.yaml").string();
   testing::CliRun run = testing::runFelisc({"create", "--profile", consdbProfile(), schema});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  expectGolden(run.out, profileCreateDir() / "cdb_demo.sql");
-  expectGolden(withoutFixturesDir(run.err), profileCreateDir() / "cdb_demo.stderr");
+  testing::expectGolden(profileCreateDir() / "cdb_demo.sql", run.out);
+  testing::expectGolden(profileCreateDir() / "cdb_demo.stderr", withoutFixturesDir(run.err));
   // Byte-identical on a second run.
   testing::CliRun again = testing::runFelisc({"create", "--profile", consdbProfile(), schema});
   EXPECT_EQ(again.out, run.out);
@@ -95,7 +79,8 @@ TEST(ProfileCli, BadAndMissingProfiles) {
   const std::string missing = (testing::fixturesDir() / "profiles" / "no_such_profile.yaml").string();
   for (const char* command : {"create", "validate"}) {
     testing::CliRun bad = testing::runFelisc({command, "--profile", invalid, schema});
-    EXPECT_EQ(bad.exit_code, 1) << command;
+    // An invalid profile is an input error for create, a finding for validate.
+    EXPECT_EQ(bad.exit_code, std::string(command) == "create" ? 2 : 1) << command;
     EXPECT_NE(bad.err.find("grants.yaml:8:34: error: 'privileges'"), std::string::npos) << bad.err;
     EXPECT_TRUE(bad.out.empty()) << command;
     testing::CliRun gone = testing::runFelisc({command, "--profile", missing, schema});
@@ -105,7 +90,7 @@ TEST(ProfileCli, BadAndMissingProfiles) {
   // inspect stops before it connects.
   testing::CliRun inspect =
       testing::runFelisc({"inspect", "host=/nonexistent", "--schema", "x", "--profile", invalid});
-  EXPECT_EQ(inspect.exit_code, 1);
+  EXPECT_EQ(inspect.exit_code, 2);
   EXPECT_EQ(inspect.err.find("connect"), std::string::npos) << inspect.err;
 }
 
@@ -114,7 +99,7 @@ TEST(ProfileCli, CreateStopsOnRealizeErrors) {
   // visit1 has no exposure table cannot be realized.
   const std::string schema = (testing::fixturesDir() / "profiles" / "no_base.yaml").string();
   testing::CliRun run = testing::runFelisc({"create", "--profile", consdbProfile(), schema});
-  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.exit_code, 2);
   EXPECT_TRUE(run.out.empty());
   EXPECT_EQ(
       withoutFixturesDir(run.err),

@@ -61,7 +61,11 @@ void expectRefused(std::string_view text, DiagId id, SourcePos pos, std::string_
 }
 
 const YamlNode& child(const YamlDocument& document, const YamlNode& node, std::size_t index) {
-  return document.node(node.children.at(index));
+  if (index >= node.children.size()) {
+    ADD_FAILURE() << "no child " << index << " of " << node.children.size();
+    return node;
+  }
+  return document.node(node.children[index]);
 }
 
 const YamlNode& at(const YamlDocument& document, const YamlNode& mapping, std::string_view key) {
