@@ -728,6 +728,28 @@ class Differ {
   std::unordered_set<std::string> retyped_columns_;
 };
 
+/// Sequences owned by a column that does not use them (model::Sequence): one the
+/// old side holds and the new does not is dropped (a Felis file never holds one,
+/// so a plan from a database drops it), one only the new side holds is created,
+/// and one that differs is dropped and created again.
+void diffSequences(const model::Schema& old_schema, const model::Schema& new_schema, ChangeSet& out) {
+  auto find = [](const model::Schema& schema, const std::string& name) -> const model::Sequence* {
+    for (const model::Sequence& sequence : schema.sequences)
+      if (sequence.name == name) return &sequence;
+    return nullptr;
+  };
+  for (const model::Sequence& old_sequence : old_schema.sequences) {
+    const model::Sequence* new_sequence = find(new_schema, old_sequence.name);
+    if (new_sequence == nullptr || *new_sequence != old_sequence)
+      out.changes.emplace_back(DropSequence{old_sequence});
+  }
+  for (const model::Sequence& new_sequence : new_schema.sequences) {
+    const model::Sequence* old_sequence = find(old_schema, new_sequence.name);
+    if (old_sequence == nullptr || *old_sequence != new_sequence)
+      out.changes.emplace_back(CreateSequence{new_sequence});
+  }
+}
+
 }  // namespace
 
 ChangeSet diffSchemas(const model::Schema& old_schema, const model::Schema& new_schema,
@@ -741,6 +763,7 @@ ChangeSet diffSchemas(const model::Schema& old_schema, const model::Schema& new_
   out.new_version = new_schema.version;
   Differ(old_schema, new_schema, options, out).run();
   diffViews(old_schema, new_schema, options, out);
+  diffSequences(old_schema, new_schema, out);
   for (const auto& table : new_schema.tables)
     for (const auto& constraint : table.constraints)
       if (constraint.kind == model::ConstraintKind::ForeignKey)

@@ -75,6 +75,8 @@ class Renderer {
                                                       " runs its query and stores the rows again");
             },
             [&](const DropView& c) { add(dropViewStatement(c.view, schema_)); },
+            [&](const DropSequence& c) { add(sql_.dropSequence(c.sequence.name)); },
+            [&](const CreateSequence& c) { add(sql_.createSequence(c.sequence)); },
             [&](const RenameColumn& c) {
               add(alterTable(c.table) + "RENAME COLUMN " + q(c.from) + " TO " + q(c.to));
             },

@@ -382,6 +382,18 @@ std::vector<Difference> schemaDifferences(const Schema& expected, const Schema& 
   if (!expected.views.empty() && !actual.views.empty())
     matchByName(root, "view", expected.views, actual.views,
                 [&](Differences& scope, const View& a, const View& b) { compareView(scope, a, b, rules); });
+  // Sequences a column owns without using them (a file never holds one).
+  matchByName(root, "sequence", expected.sequences, actual.sequences,
+              [&](Differences& scope, const Sequence& a, const Sequence& b) {
+                scope.field("owned by", a.owned_by_table + "." + a.owned_by_column,
+                            b.owned_by_table + "." + b.owned_by_column);
+                auto spelled = [](const Sequence& s) {
+                  return s.sql_type + " start " + s.start + " increment " + s.increment + " minvalue " +
+                         s.min_value + " maxvalue " + s.max_value + " cache " + s.cache +
+                         (s.cycle ? " cycle" : "");
+                };
+                scope.field("options", spelled(a), spelled(b));
+              });
   return lines;
 }
 

@@ -253,6 +253,28 @@ struct SchemaVersion {
   friend bool operator==(const SchemaVersion&, const SchemaVersion&) = default;
 };
 
+/// A sequence a column owns (OWNED BY) while no column default uses it: what a
+/// serial key leaves behind when its default is dropped (ConsDB's "Revise table
+/// relationships" did `server_default=None`). A Felis file never holds one; the
+/// catalog reader does, so that a plan from the database drops it and its
+/// downgrade recreates it, options and ownership included. The sequence of a
+/// serial or identity column is Column::sequence, not one of these.
+struct Sequence {
+  std::string name;
+  std::string owned_by_table;   ///< the owning column's table
+  std::string owned_by_column;  ///< the owning column
+  std::string sql_type = "bigint";
+  // The options as pg_sequence holds them, in PostgreSQL's decimal text.
+  std::string start = "1";
+  std::string increment = "1";
+  std::string min_value = "1";
+  std::string max_value = "9223372036854775807";
+  std::string cache = "1";
+  bool cycle = false;
+
+  friend bool operator==(const Sequence&, const Sequence&) = default;
+};
+
 struct Schema {
   std::string name;
   std::string id;
@@ -260,6 +282,8 @@ struct Schema {
   std::optional<SchemaVersion> version;
   std::vector<Table> tables;
   std::vector<View> views;
+  /// Sequences owned by a column that does not use them (see Sequence), by name.
+  std::vector<Sequence> sequences;
   std::vector<Annotation> annotations;
   std::string source_file;  ///< file the model was read from; empty for a catalog
   SourcePos pos;

@@ -353,6 +353,7 @@ class Reader {
     readRelations();
     readSequences();
     readColumns();
+    readOrphanSequences();
     readConstraints();
     readIndexes();
     readGrants();
@@ -494,6 +495,41 @@ class Reader {
       std::uint64_t key = columnKey(parseOid(rows.get(row, 0)), parseInt(rows.get(row, 1)));
       sequences_.emplace(key, OwnedSequence{std::string(rows.get(row, 2)), rows.get(row, 3) == "i"});
     }
+  }
+
+  /// The sequences a column owns without generating from them (its default was
+  /// dropped, or never used it): model::Sequence, whole, in the owner's schema.
+  void readOrphanSequences() {
+    const catalog::Result& rows = queries_.sequences;
+    for (int row = 0; row < rows.rows(); ++row) {
+      if (rows.get(row, 3) == "i") continue;  // identity: always its column's
+      const std::uint32_t oid = parseOid(rows.get(row, 0));
+      auto relation = relations_.find(oid);
+      auto attnums = attnums_.find(oid);
+      if (relation == relations_.end() || relation->second.is_view || attnums == attnums_.end()) continue;
+      const auto attnum = static_cast<std::size_t>(parseInt(rows.get(row, 1)));
+      const auto& positions = attnums->second.column_of_attnum;
+      if (attnum >= positions.size() || positions[attnum] < 0) continue;
+      model::Schema& schema = schemas_[relation->second.schema];
+      const model::Table& table = schema.tables[relation->second.index];
+      const model::Column& column = table.columns[static_cast<std::size_t>(positions[attnum])];
+      model::Sequence sequence;
+      sequence.name = rows.get(row, 2);
+      if (column.sequence == sequence.name) continue;  // the column's serial sequence
+      sequence.owned_by_table = table.name;
+      sequence.owned_by_column = column.name;
+      sequence.sql_type = rows.get(row, 4);
+      sequence.start = rows.get(row, 5);
+      sequence.increment = rows.get(row, 6);
+      sequence.min_value = rows.get(row, 7);
+      sequence.max_value = rows.get(row, 8);
+      sequence.cache = rows.get(row, 9);
+      sequence.cycle = parseBool(rows.get(row, 10));
+      schema.sequences.push_back(std::move(sequence));
+    }
+    for (model::Schema& schema : schemas_)
+      std::sort(schema.sequences.begin(), schema.sequences.end(),
+                [](const model::Sequence& a, const model::Sequence& b) { return a.name < b.name; });
   }
 
   void readColumns() {

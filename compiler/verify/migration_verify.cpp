@@ -140,6 +140,9 @@ std::optional<model::Schema> withoutTables(std::optional<model::Schema> schema,
   std::erase_if(schema->tables, [&](const model::Table& table) {
     return std::find(ignored.begin(), ignored.end(), table.name) != ignored.end();
   });
+  std::erase_if(schema->sequences, [&](const model::Sequence& sequence) {
+    return std::find(ignored.begin(), ignored.end(), sequence.owned_by_table) != ignored.end();
+  });
   return schema;
 }
 

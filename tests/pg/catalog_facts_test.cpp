@@ -77,7 +77,8 @@ std::vector<Plant> plants(const std::string& pkey) {
       // serial keys after `server_default=None`); exposure_id's own is in use.
       {"orphan owned sequence",
        "CREATE SEQUENCE verify_demo.exposure_day_obs_seq OWNED BY verify_demo.exposure.day_obs",
-       "DROP SEQUENCE verify_demo.exposure_day_obs_seq", "sequence exposure_day_obs_seq: unexpected"},
+       "DROP SEQUENCE verify_demo.exposure_day_obs_seq", "sequence exposure_day_obs_seq: unexpected",
+       "DROP SEQUENCE verify_demo.exposure_day_obs_seq;"},
       {"trigger",
        "CREATE TRIGGER tr_noop BEFORE INSERT ON verify_demo.exposure FOR EACH ROW EXECUTE FUNCTION "
        "public.felisc_noop()",
@@ -318,14 +319,15 @@ TEST(CatalogFacts, UniqueBesideTheKeyIsDroppedAndTheKeyRenamedAndCommented) {
   EXPECT_EQ(drift.exit_code, 1) << drift.out << drift.err;
   EXPECT_NE(drift.out.find("table t: constraint un_t_id: "), std::string::npos) << drift.out;
 
+  // A written plan is exit 0 (README: one exit-code table).
   CliRun up = runFelisc({"diff", "--old-db", db.conninfo(), file.path()});
-  ASSERT_EQ(up.exit_code, 1) << up.out << up.err;
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
   EXPECT_NE(up.out.find("DROP CONSTRAINT un_t_id"), std::string::npos) << up.out;
   EXPECT_NE(up.out.find("RENAME CONSTRAINT t_pkey TO un_t_id"), std::string::npos) << up.out;
   EXPECT_NE(up.out.find("COMMENT ON CONSTRAINT un_t_id ON s.t IS 'The key.'"), std::string::npos) << up.out;
   EXPECT_LT(up.out.find("DROP CONSTRAINT un_t_id"), up.out.find("RENAME CONSTRAINT t_pkey TO un_t_id"));
   CliRun down = runFelisc({"diff", "--old-db", db.conninfo(), file.path(), "--direction", "down"});
-  ASSERT_EQ(down.exit_code, 1) << down.out << down.err;
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
 
   CliRun verify = runFelisc({"verify", db.conninfo(), file.path()});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
@@ -366,16 +368,69 @@ TEST(CatalogFacts, UniqueBesideTheKeyIsKeptWhenTheKeyMoves) {
                 "    \"@type\": Unique\n"
                 "    columns: [\"#t.id\"]\n");
   CliRun up = runFelisc({"diff", "--old-db", db.conninfo(), file.path()});
-  ASSERT_EQ(up.exit_code, 1) << up.out << up.err;
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
   EXPECT_EQ(up.out.find("ADD CONSTRAINT un_t_id"), std::string::npos) << up.out;
   CliRun down = runFelisc({"diff", "--old-db", db.conninfo(), file.path(), "--direction", "down"});
-  ASSERT_EQ(down.exit_code, 1) << down.out << down.err;
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
   CliRun verify = runFelisc({"verify", db.conninfo(), file.path()});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   PgOutcome applied = db.tryExec(up.out);
   ASSERT_TRUE(applied.ok) << applied.report << "\n" << up.out;
   CliRun drift = runFelisc({"drift", db.conninfo(), file.path()});
   EXPECT_EQ(drift.exit_code, 0) << drift.out << drift.err;
+  applied = db.tryExec(down.out);
+  ASSERT_TRUE(applied.ok) << applied.report << "\n" << down.out;
+  EXPECT_EQ(factsOf(db), before);
+}
+
+// Reproduction 3 of issue 12: ConsDB's serial keys after `server_default=None`
+// (its "Revise table relationships") keep their sequence, still owned by the
+// column. The plan from such a database drops it; the downgrade recreates it with
+// its options and OWNED BY, so the database comes back exactly; verify is exact;
+// drift names it before and is silent after the upgrade.
+TEST(CatalogFacts, OrphanSequenceIsDroppedAndPutBack) {
+  ScratchDatabase db;
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(
+      db.exec("CREATE SCHEMA s; CREATE TABLE s.t (id bigserial, CONSTRAINT t_pkey PRIMARY KEY (id));"
+              "ALTER SEQUENCE s.t_id_seq INCREMENT BY 5 MAXVALUE 1000000 CACHE 3 CYCLE;"
+              "INSERT INTO s.t DEFAULT VALUES; INSERT INTO s.t DEFAULT VALUES;"
+              "ALTER TABLE s.t ALTER COLUMN id DROP DEFAULT"));
+  const std::string before = factsOf(db);
+  ASSERT_NE(before.find("sequence t_id_seq: owned by = t.id\n"), std::string::npos) << before;
+  TempFile file("s.yaml",
+                "name: s\n"
+                "tables:\n"
+                "- name: t\n"
+                "  primaryKey: \"#t.id\"\n"
+                "  columns:\n"
+                "  - name: id\n"
+                "    datatype: long\n"
+                "    autoincrement: false\n"
+                "    nullable: false\n");
+
+  CliRun drift = runFelisc({"drift", db.conninfo(), file.path()});
+  EXPECT_EQ(drift.exit_code, 1) << drift.out << drift.err;
+  EXPECT_TRUE(holdsLine(drift.out, "sequence t_id_seq: unexpected")) << drift.out;
+
+  CliRun up = runFelisc({"diff", "--old-db", db.conninfo(), file.path()});
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("DROP SEQUENCE s.t_id_seq;"), std::string::npos) << up.out;
+  CliRun down = runFelisc({"diff", "--old-db", db.conninfo(), file.path(), "--direction", "down"});
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  EXPECT_NE(down.out.find("CREATE SEQUENCE s.t_id_seq AS bigint INCREMENT BY 5 MINVALUE 1 MAXVALUE 1000000 "
+                          "START WITH 1 CACHE 3 CYCLE OWNED BY s.t.id;"),
+            std::string::npos)
+      << down.out;
+
+  CliRun verify = runFelisc({"verify", db.conninfo(), file.path()});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+
+  PgOutcome applied = db.tryExec(up.out);
+  ASSERT_TRUE(applied.ok) << applied.report << "\n" << up.out;
+  drift = runFelisc({"drift", db.conninfo(), file.path()});
+  EXPECT_EQ(drift.exit_code, 0) << drift.out << drift.err;
+  EXPECT_EQ(db.queryValue("SELECT count(*) FROM s.t"), "2");
   applied = db.tryExec(down.out);
   ASSERT_TRUE(applied.ok) << applied.report << "\n" << down.out;
   EXPECT_EQ(factsOf(db), before);

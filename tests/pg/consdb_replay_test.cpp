@@ -121,13 +121,44 @@ std::vector<std::string> emptyTables(ScratchDatabase& db) {
   return out;
 }
 
+/// The backfills a user passes (`--backfill FILE`), for the revisions that add a
+/// NOT NULL column to tables holding rows: 5 adds day_obs and seq_num to
+/// ccdexposure, exposure_flexdata and visit1_quicklook, 15 adds day_obs, seq_num
+/// and detector to ccdexposure_camera, ccdexposure_flexdata and
+/// ccdvisit1_quicklook. The new columns have no default and nothing in the Felis
+/// file says where their values come from: ConsDB's revisions fill them from the
+/// parent row (`UPDATE ... SET day_obs = exposure.day_obs ... FROM exposure WHERE
+/// exposure.exposure_id = ccdexposure.exposure_id`), and without the same fill
+/// felisc's plan stops at its guard ("backfill missing for ccdexposure.day_obs: it
+/// becomes NOT NULL, has no default, and holds NULLs"). These are those fills.
+std::string backfillsFor(int k) {
+  auto from_parent = [](const std::string& parent, const std::string& parent_key, const std::string& table,
+                        const std::string& key, const std::vector<std::string>& columns) {
+    std::string out;
+    for (const std::string& column : columns)
+      out += "-- backfill: " + table + "." + column + "\n(SELECT p." + column + " FROM cdb_latiss." + parent +
+             " p WHERE p." + parent_key + " = " + table + "." + key + ")\n";
+    return out;
+  };
+  if (k == 5)
+    return from_parent("exposure", "exposure_id", "ccdexposure", "exposure_id", {"day_obs", "seq_num"}) +
+           from_parent("exposure", "exposure_id", "exposure_flexdata", "obs_id", {"day_obs", "seq_num"}) +
+           from_parent("exposure", "exposure_id", "visit1_quicklook", "visit_id", {"day_obs", "seq_num"});
+  if (k == 15) {
+    const std::vector<std::string> columns = {"day_obs", "seq_num", "detector"};
+    return from_parent("ccdexposure", "ccdexposure_id", "ccdexposure_camera", "ccdexposure_id", columns) +
+           from_parent("ccdexposure", "ccdexposure_id", "ccdexposure_flexdata", "obs_id", columns) +
+           from_parent("ccdexposure", "ccdexposure_id", "ccdvisit1_quicklook", "ccdvisit_id", columns);
+  }
+  return {};
+}
+
 // The revisions whose plan is exact today (a regression guard; the test prints
-// which pass). Not yet: 5 and 15 make a column NOT NULL that holds NULLs in the
-// generated rows (ConsDB's revisions fill it; felisc asks for --backfill); 16
-// leaves the sequences ConsDB's "Revise table relationships" orphaned
-// (ccdexposure_ccdexposure_id_seq, exposure_exposure_id_seq), which felisc does
-// not yet plan to drop.
-const std::set<int> kExactToday = {2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+// which pass): all of them, 5 and 15 with the backfills above, 16 with the
+// sequences ConsDB's "Revise table relationships" orphaned
+// (ccdexposure_ccdexposure_id_seq, exposure_exposure_id_seq) dropped by the plan
+// and recreated by its downgrade.
+const std::set<int> kExactToday = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
 TEST(ConsdbReplay, EveryRevisionPlannedFromTheRealDatabase) {
   std::vector<Revision> chain = revisions();
@@ -145,10 +176,25 @@ TEST(ConsdbReplay, EveryRevisionPlannedFromTheRealDatabase) {
     std::vector<std::string> empty = emptyTables(db);
     const std::string file = (sdmSchemasDir() / "history" / "cdb_latiss" / revision.felis_after).string();
 
-    CliRun diff = runFelisc({"diff", "--old-db", db.conninfo(), "--schema", "cdb_latiss", "--profile",
-                             profile, file, "--allow-data-loss"});
-    CliRun verify =
-        runFelisc({"verify", db.conninfo(), "--schema", "cdb_latiss", "--profile", profile, file});
+    std::vector<std::string> backfill;
+    const std::string backfills = backfillsFor(static_cast<int>(k));
+    const fs::path backfill_file = fs::temp_directory_path() / (uniqueDatabaseName() + "_backfill.sql");
+    if (!backfills.empty()) {
+      std::ofstream(backfill_file) << backfills;
+      backfill = {"--backfill", backfill_file.string()};
+    }
+    std::vector<std::string> diff_args = {"diff",     "--old-db",   db.conninfo(),
+                                          "--schema", "cdb_latiss", "--profile",
+                                          profile,    file,         "--allow-data-loss"};
+    std::vector<std::string> verify_args = {"verify",    db.conninfo(), "--schema", "cdb_latiss",
+                                            "--profile", profile,       file};
+    diff_args.insert(diff_args.end(), backfill.begin(), backfill.end());
+    verify_args.insert(verify_args.end(), backfill.begin(), backfill.end());
+    CliRun diff = runFelisc(diff_args);
+    CliRun verify = runFelisc(verify_args);
+    if (!backfills.empty()) fs::remove(backfill_file);
+    // With the backfills, no plan is left with a guard that stops it.
+    EXPECT_EQ(diff.err.find("no backfill for"), std::string::npos) << diff.err;
     std::string verdict = verify.exit_code == 0 ? "exact" : verify.exit_code == 1 ? "NOT exact" : "error";
     if (diff.exit_code > 1) verdict += " (diff --old-db failed: " + diff.err.substr(0, 200) + ")";
     if (!empty.empty()) verdict += " (" + std::to_string(empty.size()) + " tables without rows)";

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <map>
 #include <string>
 
@@ -42,7 +43,16 @@ TEST(DiffRandom, RoundTripOnRandomPairs) {
     int rows = 0;
     diffcheck::checkRoundTripInto(rows, db, a, b, label);
     with_rows += rows > 0 ? 1 : 0;
-    if (HasFailure()) break;  // the first failing case is the one to replay
+    if (HasFailure()) {
+      // The first failing case is the one to replay: say what it planned.
+      const diff::Plan plan = diff::plan(changes);
+      std::cout << "[ DiffRandom ] " << label << ", its changes:\n";
+      for (const auto& change : changes.changes) std::cout << "  " << diff::describe(change) << "\n";
+      std::cout << "upgrade:\n"
+                << emit::planSql(plan, diff::Direction::Up) << "downgrade:\n"
+                << emit::planSql(plan, diff::Direction::Down);
+      break;
+    }
   }
   std::string summary;
   for (const auto& [kind, count] : kinds) summary += " " + kind + "=" + std::to_string(count);

@@ -139,5 +139,63 @@ TEST(CatalogUniqueBesideKey, PlanDropsTheDuplicateRenamesAndCommentsTheKey) {
   EXPECT_NE(down.find("ADD CONSTRAINT un_t_id UNIQUE (id)"), std::string::npos) << down;
 }
 
+/// A sequence the catalog holds, owned by t.`column` whose default does not use it.
+model::Sequence orphan(const std::string& column) {
+  model::Sequence sequence;
+  sequence.name = "t_" + column + "_seq";
+  sequence.owned_by_table = "t";
+  sequence.owned_by_column = column;
+  sequence.increment = "5";
+  sequence.cache = "3";
+  sequence.cycle = true;
+  return sequence;
+}
+
+TEST(CatalogOrphanSequence, DroppedBeforeItsColumnAndPutBackAfterIt) {
+  model::Schema database = withUniqueOnTheKey(false, std::nullopt);
+  model::Column code;
+  code.name = "code";
+  code.sql_type = "bigint";
+  database.tables[0].columns.push_back(code);
+  database.sequences = {orphan("code"), orphan("id")};
+  model::Schema file = withUniqueOnTheKey(false, std::nullopt);  // no code, no sequence
+  ChangeSet changes = diffSchemas(database, file);
+  ASSERT_FALSE(changes.diagnostics.hasErrors());
+  std::size_t drops = 0;
+  for (const Change& change : changes.changes)
+    if (const auto* drop = std::get_if<DropSequence>(&change)) {
+      ++drops;
+      EXPECT_EQ(std::get<CreateSequence>(inverse(change)).sequence, drop->sequence);
+      EXPECT_EQ(kindName(change), "drop_sequence");
+    }
+  EXPECT_EQ(drops, 2U);
+  // Database against database: nothing.
+  EXPECT_TRUE(diffSchemas(database, database).empty());
+
+  Plan p = plan(changes);
+  const std::string up = emit::planSql(p, Direction::Up);
+  const std::string down = emit::planSql(p, Direction::Down);
+  // The column's drop would take the sequence with it: the sequence goes first.
+  std::size_t drop_sequence = up.find("DROP SEQUENCE s.t_code_seq;");
+  std::size_t drop_column = up.find("ALTER TABLE s.t DROP COLUMN code");
+  ASSERT_NE(drop_sequence, std::string::npos) << up;
+  ASSERT_NE(drop_column, std::string::npos) << up;
+  EXPECT_LT(drop_sequence, drop_column);
+  EXPECT_NE(up.find("DROP SEQUENCE s.t_id_seq;"), std::string::npos) << up;
+  // OWNED BY names the column: it comes back first.
+  std::size_t add_column = down.find("ALTER TABLE s.t ADD COLUMN code bigint");
+  std::size_t create_sequence = down.find(
+      "CREATE SEQUENCE s.t_code_seq AS bigint INCREMENT BY 5 MINVALUE 1 MAXVALUE 9223372036854775807 "
+      "START WITH 1 CACHE 3 CYCLE OWNED BY s.t.code;");
+  ASSERT_NE(add_column, std::string::npos) << down;
+  ASSERT_NE(create_sequence, std::string::npos) << down;
+  EXPECT_LT(add_column, create_sequence);
+
+  // compare names it, as verify and drift do.
+  std::vector<std::string> lines = model::compareSchemas(file, database);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "sequence t_id_seq: unexpected"), lines.end())
+      << ::testing::PrintToString(lines);
+}
+
 }  // namespace
 }  // namespace felisc::diff
