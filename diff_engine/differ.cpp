@@ -83,6 +83,8 @@ model::Table withoutForeignKeys(const Table& table) {
   for (const auto& c : table.constraints)
     if (c.kind != ConstraintKind::ForeignKey && !folded(table, c)) copy.constraints.push_back(c);
   if (copy.primary_key && copy.primary_key->name.empty()) copy.primary_key->name = primaryKeyName(table);
+  // The folded unique's description is the key's comment: it goes with the key.
+  if (copy.primary_key) copy.primary_key->description = model::primaryKeyDescription(table);
   return copy;
 }
 

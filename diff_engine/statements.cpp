@@ -154,6 +154,10 @@ class Renderer {
     for (const auto& column : table.columns)
       if (normalizedDescription(column.description))
         comment(sql_.columnTarget(table.name, column.name), column.description);
+    // The key's comment (a folded unique's description), as create writes it;
+    // also when a downgrade recreates a dropped table.
+    if (table.primary_key && normalizedDescription(table.primary_key->description))
+      comment(sql_.constraintTarget(table.name, table.primary_key->name), table.primary_key->description);
     for (const auto& constraint : table.constraints)
       if (normalizedDescription(constraint.description))
         comment(sql_.constraintTarget(table.name, constraint.name), constraint.description);
