@@ -151,6 +151,8 @@ Change inverse(const Change& change) {
                         [](const DropView& c) -> Change {
                           return CreateView{c.view, c.reason, c.recreated};
                         },
+                        [](const DropSequence& c) -> Change { return CreateSequence{c.sequence}; },
+                        [](const CreateSequence& c) -> Change { return DropSequence{c.sequence}; },
                     },
                     change);
 }
@@ -161,7 +163,7 @@ std::string_view kindName(const Change& change) {
       "add_column",     "drop_column",     "alter_column",      "rename_column",   "set_comment",
       "add_constraint", "drop_constraint", "rename_constraint", "add_primary_key", "drop_primary_key",
       "add_index",      "drop_index",      "rename_index",      "rename_sequence", "create_view",
-      "drop_view",
+      "drop_view",      "drop_sequence",   "create_sequence",
   };
   static_assert(std::size(kNames) == std::variant_size_v<Change>);
   return kNames[change.index()];
@@ -176,6 +178,8 @@ std::string tableOf(const Change& change) {
                         [](const RenameTable& c) { return c.to; },
                         [](const CreateView& c) { return c.view.name; },
                         [](const DropView& c) { return c.view.name; },
+                        [](const DropSequence& c) { return c.sequence.owned_by_table; },
+                        [](const CreateSequence& c) { return c.sequence.owned_by_table; },
                         [](const auto& c) { return c.table; },
                     },
                     change);
@@ -204,6 +208,8 @@ std::string objectOf(const Change& change) {
                         [](const RenameSequence& c) { return c.to; },
                         [](const CreateView&) { return std::string(); },
                         [](const DropView&) { return std::string(); },
+                        [](const DropSequence& c) { return c.sequence.name; },
+                        [](const CreateSequence& c) { return c.sequence.name; },
                     },
                     change);
 }
@@ -252,6 +258,14 @@ std::string describe(const Change& change) {
           [](const DropView& c) {
             return std::string(c.view.materialized ? "drop materialized view " : "drop view ") + c.view.name +
                    (c.reason.empty() ? "" : " (" + c.reason + ")");
+          },
+          [](const DropSequence& c) {
+            return "drop sequence " + c.sequence.name + " (owned by " + c.sequence.owned_by_table + "." +
+                   c.sequence.owned_by_column + ", which does not use it)";
+          },
+          [](const CreateSequence& c) {
+            return "create sequence " + c.sequence.name + " owned by " + c.sequence.owned_by_table + "." +
+                   c.sequence.owned_by_column;
           },
       },
       change);

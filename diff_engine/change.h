@@ -161,6 +161,19 @@ struct RenameSequence {
   std::string to;
 };
 
+/// A sequence a column owns without using it (model::Sequence: a serial key whose
+/// default was dropped) goes away; `sequence` is the whole sequence, so the
+/// inverse recreates it with its options and OWNED BY. Runs before the drops of
+/// columns and tables, which would take an owned sequence with them.
+struct DropSequence {
+  model::Sequence sequence;
+};
+
+/// The inverse of DropSequence: CREATE SEQUENCE ... OWNED BY, once its column is there.
+struct CreateSequence {
+  model::Sequence sequence;
+};
+
 /// A view or materialized view appears: a new profile view, a changed one, or one
 /// dropped by the same plan because a change to what it reads needed it gone
 /// (then `view` is exactly what the catalog held). `view` is the whole object:
@@ -182,7 +195,7 @@ struct DropView {
 using Change = std::variant<CreateSchema, DropSchema, AddTable, DropTable, RenameTable, AddColumn, DropColumn,
                             AlterColumn, RenameColumn, SetComment, AddConstraint, DropConstraint,
                             RenameConstraint, AddPrimaryKey, DropPrimaryKey, AddIndex, DropIndex, RenameIndex,
-                            RenameSequence, CreateView, DropView>;
+                            RenameSequence, CreateView, DropView, DropSequence, CreateSequence>;
 
 /// The exact inverse: applied after `change`, it restores the schema (not
 /// necessarily the data: see losesData()).

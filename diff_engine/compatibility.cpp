@@ -183,6 +183,12 @@ struct Classifier {
     if (c.recreated) return both("view dropped only to be recreated");
     return forwardOnly("view dropped: old code may use it, new code does not");
   }
+  Directions operator()(const DropSequence&) const {
+    return both("sequence no column uses: code does not name the sequences of serial columns");
+  }
+  Directions operator()(const CreateSequence&) const {
+    return both("sequence no column uses: code does not name the sequences of serial columns");
+  }
   template <class Other>
   Directions operator()(const Other&) const {
     static_assert(sizeof(Other) == 0, "compatibility.cpp: give this change kind a rule");

@@ -83,6 +83,8 @@ model::Table withoutForeignKeys(const Table& table) {
   for (const auto& c : table.constraints)
     if (c.kind != ConstraintKind::ForeignKey && !folded(table, c)) copy.constraints.push_back(c);
   if (copy.primary_key && copy.primary_key->name.empty()) copy.primary_key->name = primaryKeyName(table);
+  // The folded unique's description is the key's comment: it goes with the key.
+  if (copy.primary_key) copy.primary_key->description = model::primaryKeyDescription(table);
   return copy;
 }
 
@@ -598,11 +600,15 @@ class Differ {
     auto named = [](const Table& table) {
       model::PrimaryKey key = *table.primary_key;
       key.name = primaryKeyName(table);
+      key.description = model::primaryKeyDescription(table);  // AddPrimaryKey writes it
       return key;
     };
     if (old_key && new_key && sameColumns(old_table.name, old_key->columns, new_key->columns)) {
       if (primaryKeyName(old_table) != primaryKeyName(new_table))
         emit(RenameConstraint{new_table.name, primaryKeyName(old_table), primaryKeyName(new_table), true});
+      // The key's comment (create writes a folded unique's description on it).
+      comment(ObjectKind::Constraint, new_table.name, primaryKeyName(new_table),
+              model::primaryKeyDescription(old_table), model::primaryKeyDescription(new_table));
       return;
     }
     if (old_key) {
@@ -724,6 +730,28 @@ class Differ {
   std::unordered_set<std::string> retyped_columns_;
 };
 
+/// Sequences owned by a column that does not use them (model::Sequence): one the
+/// old side holds and the new does not is dropped (a Felis file never holds one,
+/// so a plan from a database drops it), one only the new side holds is created,
+/// and one that differs is dropped and created again.
+void diffSequences(const model::Schema& old_schema, const model::Schema& new_schema, ChangeSet& out) {
+  auto find = [](const model::Schema& schema, const std::string& name) -> const model::Sequence* {
+    for (const model::Sequence& sequence : schema.sequences)
+      if (sequence.name == name) return &sequence;
+    return nullptr;
+  };
+  for (const model::Sequence& old_sequence : old_schema.sequences) {
+    const model::Sequence* new_sequence = find(new_schema, old_sequence.name);
+    if (new_sequence == nullptr || *new_sequence != old_sequence)
+      out.changes.emplace_back(DropSequence{old_sequence});
+  }
+  for (const model::Sequence& new_sequence : new_schema.sequences) {
+    const model::Sequence* old_sequence = find(old_schema, new_sequence.name);
+    if (old_sequence == nullptr || *old_sequence != new_sequence)
+      out.changes.emplace_back(CreateSequence{new_sequence});
+  }
+}
+
 }  // namespace
 
 ChangeSet diffSchemas(const model::Schema& old_schema, const model::Schema& new_schema,
@@ -737,6 +765,7 @@ ChangeSet diffSchemas(const model::Schema& old_schema, const model::Schema& new_
   out.new_version = new_schema.version;
   Differ(old_schema, new_schema, options, out).run();
   diffViews(old_schema, new_schema, options, out);
+  diffSequences(old_schema, new_schema, out);
   for (const auto& table : new_schema.tables)
     for (const auto& constraint : table.constraints)
       if (constraint.kind == model::ConstraintKind::ForeignKey)

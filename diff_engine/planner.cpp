@@ -191,6 +191,17 @@ Effects effectsOf(const Change& change) {
           [&](const RenameSequence& c) { renameEffects(e, relation(c.from), relation(c.to), c.from); },
           [&](const CreateView& c) { viewEffects(c.view, e.creates, e.requires_); },
           [&](const DropView& c) { viewEffects(c.view, e.destroys, e.releases); },
+          // An owned sequence goes before its column (whose drop would take it) and
+          // comes back once the column is there (OWNED BY names it).
+          [&](const DropSequence& c) {
+            e.destroys.push_back(relation(c.sequence.name));
+            e.releases.push_back(column(c.sequence.owned_by_table, c.sequence.owned_by_column));
+          },
+          [&](const CreateSequence& c) {
+            e.creates.push_back(relation(c.sequence.name));
+            e.requires_.push_back(table(c.sequence.owned_by_table));
+            e.requires_.push_back(column(c.sequence.owned_by_table, c.sequence.owned_by_column));
+          },
       },
       change);
   return e;
@@ -371,6 +382,7 @@ int phaseOf(const Change& change) {
                           return c.constraint.kind == model::ConstraintKind::ForeignKey ? 10 : 20;
                         },
                         [](const DropIndex&) { return 20; },
+                        [](const DropSequence&) { return 25; },
                         [](const DropPrimaryKey&) { return 20; },
                         [](const DropColumn&) { return 30; },
                         [](const DropTable&) { return 31; },
@@ -387,6 +399,7 @@ int phaseOf(const Change& change) {
                           return c.constraint.kind == model::ConstraintKind::ForeignKey ? 90 : 81;
                         },
                         [](const AddIndex&) { return 82; },
+                        [](const CreateSequence&) { return 83; },
                         [](const CreateView&) { return 95; },
                         [](const SetComment&) { return 100; },
                         [](const DropSchema&) { return 110; },

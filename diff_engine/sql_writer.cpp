@@ -112,6 +112,18 @@ std::string SqlWriter::dropIndex(std::string_view name, bool concurrently) const
   return std::string("DROP INDEX ") + (concurrently ? "CONCURRENTLY IF EXISTS " : "") + qualified(name);
 }
 
+std::string SqlWriter::createSequence(const model::Sequence& sequence) const {
+  return "CREATE SEQUENCE " + qualified(sequence.name) + " AS " + sequence.sql_type + " INCREMENT BY " +
+         sequence.increment + " MINVALUE " + sequence.min_value + " MAXVALUE " + sequence.max_value +
+         " START WITH " + sequence.start + " CACHE " + sequence.cache +
+         (sequence.cycle ? " CYCLE" : " NO CYCLE") + " OWNED BY " + qualified(sequence.owned_by_table) + "." +
+         ident(sequence.owned_by_column);
+}
+
+std::string SqlWriter::dropSequence(std::string_view name) const {
+  return "DROP SEQUENCE " + qualified(name);
+}
+
 std::string SqlWriter::comment(std::string_view target, const std::optional<std::string>& text) {
   return "COMMENT ON " + std::string(target) + " IS " + (text ? literal(*text) : std::string("NULL"));
 }

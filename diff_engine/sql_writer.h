@@ -80,6 +80,13 @@ class SqlWriter {
   /// `DROP INDEX [CONCURRENTLY IF EXISTS ]s.name`.
   [[nodiscard]] std::string dropIndex(std::string_view name, bool concurrently = false) const;
 
+  /// `CREATE SEQUENCE s.name AS type INCREMENT BY i MINVALUE m MAXVALUE x START
+  /// WITH s CACHE c [NO ]CYCLE OWNED BY s.table.column`: the sequence as the
+  /// catalog held it.
+  [[nodiscard]] std::string createSequence(const model::Sequence& sequence) const;
+  /// `DROP SEQUENCE s.name`.
+  [[nodiscard]] std::string dropSequence(std::string_view name) const;
+
   /// `COMMENT ON <target> IS 'text'`, or `IS NULL` without text.
   [[nodiscard]] static std::string comment(std::string_view target, const std::optional<std::string>& text);
   /// Comment targets: `SCHEMA s`, `TABLE s.t`, `COLUMN s.t.c`, `CONSTRAINT c ON s.t`, `INDEX s.i`.

@@ -75,6 +75,8 @@ class Renderer {
                                                       " runs its query and stores the rows again");
             },
             [&](const DropView& c) { add(dropViewStatement(c.view, schema_)); },
+            [&](const DropSequence& c) { add(sql_.dropSequence(c.sequence.name)); },
+            [&](const CreateSequence& c) { add(sql_.createSequence(c.sequence)); },
             [&](const RenameColumn& c) {
               add(alterTable(c.table) + "RENAME COLUMN " + q(c.from) + " TO " + q(c.to));
             },
@@ -86,6 +88,9 @@ class Renderer {
             },
             [&](const AddPrimaryKey& c) {
               add(sql_.addToTable(c.table, SqlWriter::primaryKeyDefinition(c.key.name, c.key.columns)));
+              // The key's comment comes with it (also when a downgrade puts a dropped key back).
+              if (normalizedDescription(c.key.description))
+                comment(sql_.constraintTarget(c.table, c.key.name), c.key.description);
               hazard(HazardKind::BuildsIndex, "builds the primary key index of " + c.table);
             },
             [&](const DropPrimaryKey& c) { add(sql_.dropConstraint(c.table, c.key.name)); },
@@ -149,6 +154,10 @@ class Renderer {
     for (const auto& column : table.columns)
       if (normalizedDescription(column.description))
         comment(sql_.columnTarget(table.name, column.name), column.description);
+    // The key's comment (a folded unique's description), as create writes it;
+    // also when a downgrade recreates a dropped table.
+    if (table.primary_key && normalizedDescription(table.primary_key->description))
+      comment(sql_.constraintTarget(table.name, table.primary_key->name), table.primary_key->description);
     for (const auto& constraint : table.constraints)
       if (normalizedDescription(constraint.description))
         comment(sql_.constraintTarget(table.name, constraint.name), constraint.description);

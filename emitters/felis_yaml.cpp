@@ -179,18 +179,36 @@ void assignIds(Schema& schema) {
 /// of a unique constraint on exactly its columns in the same CREATE TABLE (the
 /// cdb_* files rely on it: `un_exposure_ds`). So a key stored under another name
 /// than resolution gives it is written as such a constraint, and resolved again.
+/// Felis has no comment on a key either: `create` writes the description of the
+/// unique folded into it (resolve.h primaryKeyDescription). So a key with a
+/// comment is written as that unique too, under the key's own name and carrying
+/// the comment, so that a round trip through the file keeps it.
 void nameKeysAsStored(const Schema& schema, Schema& projection) {
   bool changed = false;
   for (std::size_t i = 0; i < projection.tables.size(); ++i) {
     const Table& source = schema.tables[i];
     Table& table = projection.tables[i];
-    if (!source.primary_key || !table.primary_key || source.primary_key->name == table.primary_key->name)
+    if (!source.primary_key || !table.primary_key) continue;
+    const std::optional<std::string> comment = felisText(model::primaryKeyDescription(source));
+    const bool renamed = source.primary_key->name != table.primary_key->name;
+    if (!renamed && (!comment || felisText(model::primaryKeyDescription(table)) == comment)) continue;
+    auto folded = std::find_if(table.constraints.begin(), table.constraints.end(),
+                               [&](const Constraint& c) { return c.name == source.primary_key->name; });
+    if (folded != table.constraints.end()) {
+      // The name is taken: by the unique already folded into the key (it gets the
+      // comment), or by another constraint (the key keeps the name resolution gives).
+      if (renamed || folded->kind != ConstraintKind::Unique ||
+          folded->columns != source.primary_key->columns || folded->description)
+        continue;
+      folded->description = comment;
+      changed = true;
       continue;
-    if (table.findConstraint(source.primary_key->name) != nullptr) continue;  // the name is taken
+    }
     Constraint unique;
     unique.kind = ConstraintKind::Unique;
     unique.name = source.primary_key->name;
     unique.columns = source.primary_key->columns;
+    unique.description = comment;
     table.constraints.insert(table.constraints.begin(), std::move(unique));
     table.primary_key->name.clear();
     changed = true;

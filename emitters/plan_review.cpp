@@ -142,6 +142,13 @@ std::vector<ReviewLine> linesOf(const Step& step,
             return one(
                 '-', viewKind(c.view) + " " + c.view.name + (c.reason.empty() ? "" : " (" + c.reason + ")"));
           },
+          [&](const DropSequence& c) {
+            return one('-', "sequence " + c.sequence.name + " (owned by column " +
+                                c.sequence.owned_by_column + ", which does not use it)");
+          },
+          [&](const CreateSequence& c) {
+            return one('+', "sequence " + c.sequence.name + " owned by column " + c.sequence.owned_by_column);
+          },
       },
       step.change);
 }

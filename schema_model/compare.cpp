@@ -229,13 +229,32 @@ void compareTable(Differences& out, const Table& expected, const Table& actual, 
   out.field("description", show(comment(expected.description)), show(comment(actual.description)));
   compareColumns(out, expected, actual);
   out.field("primary key", showPrimaryKey(expected.primary_key), showPrimaryKey(actual.primary_key));
+  // The key's comment, under the key's constraint name as a catalog names it.
+  if (expected.primary_key && actual.primary_key && expected.primary_key->name == actual.primary_key->name)
+    Differences(out, "constraint " + expected.primary_key->name)
+        .field("description", show(comment(primaryKeyDescription(expected))),
+               show(comment(primaryKeyDescription(actual))));
   // A unique constraint PostgreSQL folds into the key or into an identical one
   // (resolve.h: mergedIntoConstraint) never reaches a catalog under its own name.
   std::function<bool(const Constraint&, bool)> folded = [&](const Constraint& constraint,
                                                             bool expected_side) {
     return mergedIntoConstraint(expected_side ? expected : actual, constraint).has_value();
   };
-  matchByName<Constraint>(out, "constraint", expected.constraints, actual.constraints, compareConstraint,
+  // A unique one side folds into the key and a catalog holds on its own
+  // (Constraint::stands_alone) is in one catalog only, whatever its name.
+  auto compare_constraint = [&](Differences& scope, const Constraint& a, const Constraint& b) {
+    const bool folded_a = folded(a, true);
+    const bool folded_b = folded(b, false);
+    if (folded_a != folded_b && (a.stands_alone || b.stands_alone)) {
+      if (folded_a)
+        scope.unexpected();
+      else
+        scope.missing();
+      return;
+    }
+    compareConstraint(scope, a, b);
+  };
+  matchByName<Constraint>(out, "constraint", expected.constraints, actual.constraints, compare_constraint,
                           folded);
   matchByName(out, "index", expected.indexes, actual.indexes, compareIndex);
   compareOwnership(out, expected.owner, expected.grants, actual.owner, actual.grants, rules);
@@ -363,6 +382,18 @@ std::vector<Difference> schemaDifferences(const Schema& expected, const Schema& 
   if (!expected.views.empty() && !actual.views.empty())
     matchByName(root, "view", expected.views, actual.views,
                 [&](Differences& scope, const View& a, const View& b) { compareView(scope, a, b, rules); });
+  // Sequences a column owns without using them (a file never holds one).
+  matchByName(root, "sequence", expected.sequences, actual.sequences,
+              [&](Differences& scope, const Sequence& a, const Sequence& b) {
+                scope.field("owned by", a.owned_by_table + "." + a.owned_by_column,
+                            b.owned_by_table + "." + b.owned_by_column);
+                auto spelled = [](const Sequence& s) {
+                  return s.sql_type + " start " + s.start + " increment " + s.increment + " minvalue " +
+                         s.min_value + " maxvalue " + s.max_value + " cache " + s.cache +
+                         (s.cycle ? " cycle" : "");
+                };
+                scope.field("options", spelled(a), spelled(b));
+              });
   return lines;
 }
 

@@ -30,7 +30,9 @@
 /// says (PostgreSQL makes it so); tables, constraints and indexes match by name,
 /// not position; a unique constraint PostgreSQL folds into the primary key or
 /// into an identical earlier one (resolve.h: mergedIntoConstraint) is not missing
-/// from a catalog that lacks it. Check constraint, index expression and predicate texts compare
+/// from a catalog that lacks it, but one a catalog holds (Constraint::stands_alone)
+/// is compared as any other; the primary key's comment compares as its
+/// constraint's description (resolve.h: primaryKeyDescription). Check constraint, index expression and predicate texts compare
 /// modulo white space, parentheses and the case of unquoted text: a Felis file
 /// holds an expression as written and the catalog as the server renders it, so
 /// `a > 0 AND b < 1` matches `((a > 0) AND (b < 1))`, but casts the server adds

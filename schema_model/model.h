@@ -117,6 +117,10 @@ struct PrimaryKey {
   std::string name;  ///< resolved name as the database stores it
   std::vector<std::string> columns;
   SourcePos pos;
+  /// The key's comment (COMMENT ON CONSTRAINT), as a catalog holds it. A Felis
+  /// file has none of its own: resolve.h primaryKeyDescription() gives the key
+  /// the description of the unique constraint folded into it.
+  std::optional<std::string> description = std::nullopt;
 
   friend bool operator==(const PrimaryKey&, const PrimaryKey&) = default;
 };
@@ -145,6 +149,11 @@ struct Constraint {
 
   bool deferrable = false;
   bool initially_deferred = false;
+  /// Read from a catalog: the database holds this constraint under its own name,
+  /// so it is never folded into the primary key or an identical earlier one
+  /// (resolve.h: mergedIntoConstraint), even on the same columns (ConsDB adds a
+  /// UNIQUE on the key's columns with ALTER TABLE).
+  bool stands_alone = false;
 
   std::vector<Annotation> annotations;  ///< votable:utype
 
@@ -244,6 +253,28 @@ struct SchemaVersion {
   friend bool operator==(const SchemaVersion&, const SchemaVersion&) = default;
 };
 
+/// A sequence a column owns (OWNED BY) while no column default uses it: what a
+/// serial key leaves behind when its default is dropped (ConsDB's "Revise table
+/// relationships" did `server_default=None`). A Felis file never holds one; the
+/// catalog reader does, so that a plan from the database drops it and its
+/// downgrade recreates it, options and ownership included. The sequence of a
+/// serial or identity column is Column::sequence, not one of these.
+struct Sequence {
+  std::string name;
+  std::string owned_by_table;   ///< the owning column's table
+  std::string owned_by_column;  ///< the owning column
+  std::string sql_type = "bigint";
+  // The options as pg_sequence holds them, in PostgreSQL's decimal text.
+  std::string start = "1";
+  std::string increment = "1";
+  std::string min_value = "1";
+  std::string max_value = "9223372036854775807";
+  std::string cache = "1";
+  bool cycle = false;
+
+  friend bool operator==(const Sequence&, const Sequence&) = default;
+};
+
 struct Schema {
   std::string name;
   std::string id;
@@ -251,6 +282,8 @@ struct Schema {
   std::optional<SchemaVersion> version;
   std::vector<Table> tables;
   std::vector<View> views;
+  /// Sequences owned by a column that does not use them (see Sequence), by name.
+  std::vector<Sequence> sequences;
   std::vector<Annotation> annotations;
   std::string source_file;  ///< file the model was read from; empty for a catalog
   SourcePos pos;

@@ -133,7 +133,8 @@ void resolveTable(Table& table, const Dialect& dialect, NameRegistry& names) {
 }  // namespace
 
 std::optional<std::string> mergedIntoConstraint(const Table& table, const Constraint& constraint) {
-  if (constraint.kind != ConstraintKind::Unique || constraint.columns.empty()) return std::nullopt;
+  if (constraint.kind != ConstraintKind::Unique || constraint.columns.empty() || constraint.stands_alone)
+    return std::nullopt;
   // The server keeps the primary key first, then the first of identical others.
   if (table.primary_key && sameIndex(table.primary_key->columns, false, false, constraint)) {
     if (!table.primary_key->name.empty()) return table.primary_key->name;
@@ -146,6 +147,17 @@ std::optional<std::string> mergedIntoConstraint(const Table& table, const Constr
     if (sameIndex(constraint.columns, constraint.deferrable, constraint.initially_deferred, earlier) &&
         !mergedIntoConstraint(table, earlier))
       return earlier.name;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> primaryKeyDescription(const Table& table) {
+  if (!table.primary_key) return std::nullopt;
+  if (table.primary_key->description) return table.primary_key->description;
+  for (const Constraint& constraint : table.constraints) {
+    auto merged = mergedIntoConstraint(table, constraint);
+    if (merged && *merged == constraint.name && constraint.name == table.primary_key->name)
+      return constraint.description;
   }
   return std::nullopt;
 }

@@ -37,6 +37,11 @@ void resolveSchema(Schema& schema, const Dialect& dialect);
 /// has no constraint under the folded one's name, unless the key took it.
 std::optional<std::string> mergedIntoConstraint(const Table& table, const Constraint& constraint);
 
+/// The primary key's comment: its own (read from a catalog), else, as `felisc
+/// create` writes it, the description of the unique constraint folded into the
+/// key whose name the key took. nullopt when there is none.
+std::optional<std::string> primaryKeyDescription(const Table& table);
+
 /// PostgreSQL's makeObjectName(): `<name1>_<name2>_<label>` truncated to fit
 /// 63 bytes the way the server does it (used for `_pkey` and `_seq` names).
 std::string makeObjectName(std::string_view name1, std::string_view name2, std::string_view label);

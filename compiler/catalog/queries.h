@@ -100,15 +100,24 @@ WHERE n.nspname = ANY($1::text[])
   AND NOT a.attisdropped
 )sql";
 
-/// Sequences owned by a column: deptype 'a' for serial (OWNED BY), 'i' for identity.
+/// Sequences owned by a column: deptype 'a' for serial (OWNED BY), 'i' for identity,
+/// with their options (a sequence no default uses is modelled whole: model::Sequence).
 /// A sequence always lives in its table's schema, so the schema filter applies to it.
 inline constexpr std::string_view kOwnedSequences = R"sql(
 SELECT dep.refobjid,
        dep.refobjsubid,
        s.relname,
-       dep.deptype
+       dep.deptype,
+       pg_catalog.format_type(seq.seqtypid, NULL),
+       seq.seqstart,
+       seq.seqincrement,
+       seq.seqmin,
+       seq.seqmax,
+       seq.seqcache,
+       seq.seqcycle
 FROM pg_catalog.pg_class s
 JOIN pg_catalog.pg_namespace n ON n.oid = s.relnamespace
+JOIN pg_catalog.pg_sequence seq ON seq.seqrelid = s.oid
 JOIN pg_catalog.pg_depend dep
        ON dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = s.oid
       AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.refobjsubid > 0

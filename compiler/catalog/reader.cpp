@@ -353,6 +353,7 @@ class Reader {
     readRelations();
     readSequences();
     readColumns();
+    readOrphanSequences();
     readConstraints();
     readIndexes();
     readGrants();
@@ -496,6 +497,41 @@ class Reader {
     }
   }
 
+  /// The sequences a column owns without generating from them (its default was
+  /// dropped, or never used it): model::Sequence, whole, in the owner's schema.
+  void readOrphanSequences() {
+    const catalog::Result& rows = queries_.sequences;
+    for (int row = 0; row < rows.rows(); ++row) {
+      if (rows.get(row, 3) == "i") continue;  // identity: always its column's
+      const std::uint32_t oid = parseOid(rows.get(row, 0));
+      auto relation = relations_.find(oid);
+      auto attnums = attnums_.find(oid);
+      if (relation == relations_.end() || relation->second.is_view || attnums == attnums_.end()) continue;
+      const auto attnum = static_cast<std::size_t>(parseInt(rows.get(row, 1)));
+      const auto& positions = attnums->second.column_of_attnum;
+      if (attnum >= positions.size() || positions[attnum] < 0) continue;
+      model::Schema& schema = schemas_[relation->second.schema];
+      const model::Table& table = schema.tables[relation->second.index];
+      const model::Column& column = table.columns[static_cast<std::size_t>(positions[attnum])];
+      model::Sequence sequence;
+      sequence.name = rows.get(row, 2);
+      if (column.sequence == sequence.name) continue;  // the column's serial sequence
+      sequence.owned_by_table = table.name;
+      sequence.owned_by_column = column.name;
+      sequence.sql_type = rows.get(row, 4);
+      sequence.start = rows.get(row, 5);
+      sequence.increment = rows.get(row, 6);
+      sequence.min_value = rows.get(row, 7);
+      sequence.max_value = rows.get(row, 8);
+      sequence.cache = rows.get(row, 9);
+      sequence.cycle = parseBool(rows.get(row, 10));
+      schema.sequences.push_back(std::move(sequence));
+    }
+    for (model::Schema& schema : schemas_)
+      std::sort(schema.sequences.begin(), schema.sequences.end(),
+                [](const model::Sequence& a, const model::Sequence& b) { return a.name < b.name; });
+  }
+
   void readColumns() {
     const catalog::Result& rows = queries_.columns;
     // Group rows by relation, then order each group by attribute number.
@@ -617,6 +653,7 @@ class Reader {
         model::PrimaryKey key;
         key.name = rows.get(row, kName);
         key.columns = columnNames(oid, rows.get(row, kKey));
+        key.description = optionalText(rows, row, kDescription);
         table.primary_key = std::move(key);
         continue;
       }
@@ -628,6 +665,8 @@ class Reader {
       constraint.description = optionalText(rows, row, kDescription);
       if (type == "u") {
         constraint.kind = model::ConstraintKind::Unique;
+        // The catalog holds it on its own, also beside a key on the same columns.
+        constraint.stands_alone = true;
       } else if (type == "f") {
         constraint.kind = model::ConstraintKind::ForeignKey;
         std::string ref_schema(rows.get(row, kRefSchema));

@@ -97,6 +97,10 @@ struct Planner {
       std::erase_if(old_side.tables, [&](const model::Table& table) {
         return std::find(ignored_tables.begin(), ignored_tables.end(), table.name) != ignored_tables.end();
       });
+      std::erase_if(old_side.sequences, [&](const model::Sequence& sequence) {
+        return std::find(ignored_tables.begin(), ignored_tables.end(), sequence.owned_by_table) !=
+               ignored_tables.end();
+      });
     }
     diff::MigrationOptions options;
     options.renames = renames;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <nlohmann/json.hpp>
 
+#include "compiler/catalog/facts.h"
 #include "compiler/catalog/reader.h"
 #include "compiler/verify/sql_script.h"
 #include "schema_model/type_mapping.h"
@@ -20,7 +22,56 @@ using model::Difference;
 struct State {
   bool ok = false;
   std::optional<model::Schema> schema;
+  catalog::Facts facts{};   ///< every fact of the catalog (facts.h), empty when there is no schema
+  std::string read_name{};  ///< the schema read (pg_temp_N for a fresh create)
 };
+
+/// Whether the model comparison already named what the fact difference `fact`
+/// says, so that it is not said twice: the same property of the same object, a
+/// definition (or identity, generation, kind) of an object the model found
+/// different, anything inside an object the model found missing or unexpected,
+/// the primary key's constraint when the model named the key, a view's columns.
+bool alreadyNamed(const Difference& fact, const std::vector<Difference>& named) {
+  auto starts_with = [](const std::vector<std::string>& path, const std::vector<std::string>& prefix) {
+    return prefix.size() <= path.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
+  };
+  for (const Difference& model : named) {
+    if (model.path == fact.path &&
+        (model.what == fact.what || fact.what == "definition" || fact.what == "identity" ||
+         fact.what == "generated" || fact.what == "kind"))
+      return true;
+    if ((model.what == "missing" || model.what == "unexpected") && starts_with(fact.path, model.path))
+      return true;
+    if (model.what == "columns" && fact.path.size() == 2 && starts_with(fact.path, model.path) &&
+        fact.path[1].starts_with("column "))
+      return true;
+    if (model.what == "primary key" && fact.path.size() == 2 && starts_with(fact.path, model.path) &&
+        fact.path[1].starts_with("constraint ")) {
+      const std::string name = fact.path[1].substr(11) + " ";
+      if (model.expected.starts_with(name) || model.actual.starts_with(name)) return true;
+    }
+    if (model.what == "sequence" && fact.path.size() == 1 && fact.path[0].starts_with("sequence ") &&
+        (fact.path[0].substr(9) == model.expected || fact.path[0].substr(9) == model.actual))
+      return true;
+  }
+  return false;
+}
+
+/// Adds the fact differences of two states that the model comparison did not name.
+void addFactDifferences(const State& expected, const State& actual, catalog::FactFilter filter,
+                        std::vector<Difference>& differences, std::vector<Difference>& notes) {
+  if (!expected.schema || !actual.schema) return;  // the schema itself is the difference
+  filter.qualifier = expected.read_name;
+  catalog::Facts left = catalog::filtered(expected.facts, filter);
+  filter.qualifier = actual.read_name;
+  catalog::Facts right = catalog::filtered(actual.facts, filter);
+  std::vector<Difference> named = differences;
+  named.insert(named.end(), notes.begin(), notes.end());
+  for (Difference& fact : catalog::factDifferences(left, right)) {
+    if (alreadyNamed(fact, named)) continue;
+    (fact.what == "column order" ? notes : differences).push_back(std::move(fact));
+  }
+}
 
 /// The byte offset in `text` of the 1-based character `position` (UTF-8).
 std::size_t byteOffsetOfCharacter(std::string_view text, int position) {
@@ -89,7 +140,46 @@ std::optional<model::Schema> withoutTables(std::optional<model::Schema> schema,
   std::erase_if(schema->tables, [&](const model::Table& table) {
     return std::find(ignored.begin(), ignored.end(), table.name) != ignored.end();
   });
+  std::erase_if(schema->sequences, [&](const model::Sequence& sequence) {
+    return std::find(ignored.begin(), ignored.end(), sequence.owned_by_table) != ignored.end();
+  });
   return schema;
+}
+
+/// A table whose rows verify follows through both directions, and the columns
+/// it hashes: those neither direction drops or retypes.
+struct DataColumns {
+  std::string table;
+  std::vector<std::string> columns;
+};
+
+/// The tables of the start that the target keeps, with the columns the target
+/// keeps under the same type (a dropped or retyped column's values are the
+/// plan's declared data loss, not a failure).
+std::vector<DataColumns> survivingColumns(const catalog::Facts& start, const catalog::Facts& target,
+                                          const std::vector<std::string>& ignored) {
+  std::vector<DataColumns> out;
+  std::vector<std::string> target_tables = target.tables();
+  for (const std::string& table : start.tables()) {
+    if (std::find(ignored.begin(), ignored.end(), table) != ignored.end()) continue;
+    if (std::find(target_tables.begin(), target_tables.end(), table) == target_tables.end()) continue;
+    std::vector<std::pair<std::string, std::string>> kept = target.columns(table);
+    DataColumns data{table, {}};
+    for (const auto& column : start.columns(table))
+      if (std::find(kept.begin(), kept.end(), column) != kept.end()) data.columns.push_back(column.first);
+    out.push_back(std::move(data));
+  }
+  return out;
+}
+
+/// A difference for each table whose rows are not those of `before`.
+void compareRows(const std::map<std::string, std::string>& before,
+                 const std::map<std::string, std::string>& after, std::vector<Difference>& differences) {
+  for (const auto& [table, digest] : before) {
+    auto other = after.find(table);
+    std::string actual = other == after.end() ? "none" : other->second;
+    if (actual != digest) differences.push_back(Difference{{"table " + table}, "rows", digest, actual});
+  }
 }
 
 /// One transaction on the connection that is never committed, and what the
@@ -143,7 +233,10 @@ class Session {
       return State{};
     }
     if (keep_warnings) diagnostics_.append(result.diagnostics);
-    return State{true, std::move(result.schemas.front())};
+    std::optional<catalog::Facts> facts =
+        catalog::readFacts(connection_, name, diagnostics_, catalog::ReadTransaction::Caller);
+    if (!facts) return State{};
+    return State{true, std::move(result.schemas.front()), std::move(*facts), name};
   }
 
   /// Splits a script; an unreadable one, or one that would end the transaction, is an error.
@@ -203,6 +296,38 @@ class Session {
   }
 
   [[nodiscard]] std::string databaseName() const { return connection_.databaseName(); }
+
+  /// The row count and a hash of the rows (the values of `columns` only) of each
+  /// table of `tables`, in one statement; nullopt after an error.
+  std::optional<std::map<std::string, std::string>> digests(const std::string& schema,
+                                                            const std::vector<DataColumns>& tables) {
+    std::map<std::string, std::string> out;
+    if (tables.empty()) return out;
+    std::string query;
+    for (const DataColumns& table : tables) {
+      std::string row;
+      for (const std::string& column : table.columns)
+        row += (row.empty() ? "" : ", ") + model::postgresQuoteIdentifier(column);
+      if (!query.empty()) query += "\nUNION ALL\n";
+      // Rows are hashed in a fixed order (their text, byte order), so the hash
+      // says whether the same rows are there, whatever their physical order.
+      query +=
+          "SELECT " + model::postgresQuoteLiteral(table.table) +
+          ", pg_catalog.count(*)::text || ' rows, md5 ' || pg_catalog.md5(COALESCE(pg_catalog.string_agg("
+          "x.r, E'\\n' ORDER BY x.r COLLATE \"C\"), '')) FROM (SELECT ROW(" +
+          row + ")::text AS r FROM " + model::postgresQuoteIdentifier(schema) + "." +
+          model::postgresQuoteIdentifier(table.table) + ") AS x";
+    }
+    catalog::Error error;
+    auto rows = connection_.exec(query, error);
+    if (!rows) {
+      diagnostics_.report(DiagId::err_database, "", {}, {"cannot hash the rows: " + error.message});
+      return std::nullopt;
+    }
+    for (int row = 0; row < rows->rows(); ++row)
+      out[std::string(rows->get(row, 0))] = std::string(rows->get(row, 1));
+    return out;
+  }
 
  private:
   /// The session's temporary schema (pg_temp_N), read; an empty model when
@@ -300,6 +425,7 @@ class Verifier {
       if (!old_state.ok) return;
       compareStates(comparable(old_state.schema), comparable(start.schema), request_.schema,
                     report.start_differences, report.start_notes, {.grants = request_.compare_grants});
+      addFactDifferences(old_state, start, freshFilter(), report.start_differences, report.start_notes);
     }
     State target = session_.fresh("target", request_.target, report.failure);
     if (!target.ok) return;
@@ -311,21 +437,43 @@ class Verifier {
     verify::Script downgrade = session_.parse(scripts->downgrade);
     if (outcome_.diagnostics.hasErrors()) return;
 
+    // The rows of the start, to follow through both directions.
+    std::vector<DataColumns> data;
+    if (start.schema) data = survivingColumns(start.facts, target.facts, request_.ignored_tables);
+    std::optional<std::map<std::string, std::string>> rows_before = session_.digests(request_.schema, data);
+    if (!rows_before) return;
+    report.data_tables = data.size();
+
     if (!session_.apply("upgrade", upgrade, scripts->upgrade, report.upgrade, report.failure)) return;
     State upgraded = session_.read(request_.schema, false);
     if (!upgraded.ok) return;
+    auto rows_upgraded = session_.digests(request_.schema, data);
+    if (!rows_upgraded) return;
+    compareRows(*rows_before, *rows_upgraded, report.upgrade.differences);
     report.upgrade.compared = true;
     compareStates(comparable(target.schema), comparable(upgraded.schema), request_.schema,
                   report.upgrade.differences, report.upgrade.notes, {.grants = request_.compare_grants});
+    addFactDifferences(target, upgraded, freshFilter(), report.upgrade.differences, report.upgrade.notes);
 
     if (!session_.apply("downgrade", downgrade, scripts->downgrade, report.downgrade, report.failure)) return;
     State downgraded = session_.read(request_.schema, false);
     if (!downgraded.ok) return;
+    auto rows_downgraded = session_.digests(request_.schema, data);
+    if (!rows_downgraded) return;
+    compareRows(*rows_before, *rows_downgraded, report.downgrade.differences);
     report.downgrade.compared = true;
     // The start and the end are the same schema: owners and grants compare too.
     compareStates(withoutTables(start.schema, request_.ignored_tables),
                   withoutTables(downgraded.schema, request_.ignored_tables), request_.schema,
                   report.downgrade.differences, report.downgrade.notes);
+    addFactDifferences(start, downgraded, {.ignored_tables = request_.ignored_tables},
+                       report.downgrade.differences, report.downgrade.notes);
+  }
+
+  /// Against a fresh create: no owners (fresh tables are the checker's), grants
+  /// only when the target carries them.
+  [[nodiscard]] catalog::FactFilter freshFilter() const {
+    return {.ignored_tables = request_.ignored_tables, .owners = false, .grants = request_.compare_grants};
   }
 
   [[nodiscard]] std::optional<model::Schema> comparable(std::optional<model::Schema> schema) const {
@@ -377,6 +525,10 @@ DriftOutcome driftAgainstFresh(catalog::Connection& connection, const DriftReque
                 againstFresh(live.schema, request.schema, request.ignored_tables, request.compare_grants),
                 request.schema, outcome.report.differences, outcome.report.notes,
                 {.grants = request.compare_grants});
+  addFactDifferences(
+      fresh, live,
+      {.ignored_tables = request.ignored_tables, .owners = false, .grants = request.compare_grants},
+      outcome.report.differences, outcome.report.notes);
   return outcome;
 }
 
@@ -490,6 +642,9 @@ std::string reportText(const Report& report) {
   if (report.failure && report.failure->step == "target")
     out += "target: cannot create " + report.target_label +
            " to compare with: " + failureLine(*report.failure) + "\n";
+  if (report.data_tables != 0)
+    out += "rows: " + plural(report.data_tables, "table", "tables") +
+           " counted and hashed before the upgrade, after it and after the downgrade\n";
   stepText(out, "upgrade", report.upgrade, report, "a fresh create of " + report.target_label);
   stepText(out, "downgrade", report.downgrade, report, "the start");
   out += report.rolled_back ? "rolled back: nothing was committed\n"
@@ -524,6 +679,7 @@ std::string reportJson(const Report& report) {
                                                       : nlohmann::ordered_json(report.start_label)},
                    {"differences", differencesJson(report.start_differences)},
                    {"notes", differencesJson(report.start_notes)}};
+  json["rows"] = {{"tables", report.data_tables}};
   json["upgrade"] = stepJson(report.upgrade);
   json["downgrade"] = stepJson(report.downgrade);
   if (report.failure) {

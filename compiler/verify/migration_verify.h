@@ -23,6 +23,15 @@
 /// The downgrade must give back exactly the catalog read at the start, owners
 /// and grants included.
 ///
+/// Beside felisc's model, every catalog fact (compiler/catalog/facts.h: kinds,
+/// collations, every constraint and index definition, sequences and their
+/// ownership, triggers, rules, policies, ...) is compared, so that a fact the
+/// model does not hold still differs; a fact the model comparison already named
+/// is not named twice. Rows: for each table the start and the target share, the
+/// row count and an md5 of the rows' values in the columns that neither direction
+/// drops or retypes, before the upgrade, after it and after the downgrade (the
+/// full table; there is no sampling).
+///
 /// What is not a difference: column order (PostgreSQL appends an added column at
 /// the end of its table and cannot move it; reported as notes), the tables named
 /// in `ignored_tables` (Alembic's `alembic_version`), and, against the reference,
@@ -92,6 +101,9 @@ struct Report {
   std::size_t start_views = 0;
   std::vector<model::Difference> start_differences;  ///< OLD vs the database at the start
   std::vector<model::Difference> start_notes;
+  /// Tables whose rows were counted and hashed before the upgrade, after it and
+  /// after the downgrade (a lost or changed row is a "rows" difference of its step).
+  std::size_t data_tables = 0;
   StepReport upgrade;
   StepReport downgrade;
   std::optional<StatementFailure> failure;
@@ -166,6 +178,7 @@ struct DriftRequest {
   /// Compare with `expected` directly in a READ ONLY transaction (a hot standby,
   /// a role without TEMP): expressions then compare as compare.h says, modulo
   /// parentheses, white space and case, so casts the server adds are differences.
+  /// Only the model compares then: catalog facts need the fresh create.
   bool read_only = false;
   std::vector<std::string> ignored_tables = {"alembic_version"};
   /// Compare grants too (the file is realized with a deployment profile, which

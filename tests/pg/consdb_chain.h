@@ -59,6 +59,15 @@ inline std::filesystem::path revisionFile(const Revision& revision) {
   return {};
 }
 
+/// What fills the NOT NULL columns revision `k` adds to tables that hold rows,
+/// as ConsDB's reviewed revision fills them, for `--backfill`
+/// (fixtures/consdb/latiss-NN.backfill.sql: 5 and 15); empty when none is needed.
+inline std::filesystem::path backfillFile(std::size_t k) {
+  const std::filesystem::path file =
+      fixturesDir() / "consdb" / ((k < 10 ? "latiss-0" : "latiss-") + std::to_string(k) + ".backfill.sql");
+  return std::filesystem::exists(file) ? file : std::filesystem::path();
+}
+
 /// ../shared/consdb/docker/alembic-setup.sql, made re-runnable (roles are the cluster's).
 inline constexpr const char* kSetup = R"sql(
 CREATE SCHEMA IF NOT EXISTS cdb;

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <string>
 
 #include "tests/pg/diff_roundtrip.h"
@@ -45,7 +46,17 @@ TEST_P(DiffRandom, RoundTripOnRandomPairs) {
     int rows = 0;
     diffcheck::checkRoundTripInto(rows, db, a, b, label);
     with_rows += rows > 0 ? 1 : 0;
-    if (HasFailure()) break;  // the first failing case is the one to replay
+    if (HasFailure()) {
+      // The first failing case is the one to replay: say what it planned.
+      const diff::ChangeSet changes = diff::diffSchemas(a, b);
+      const diff::Plan plan = diff::plan(changes);
+      std::cout << "[ DiffRandom ] " << label << ", its changes:\n";
+      for (const auto& change : changes.changes) std::cout << "  " << diff::describe(change) << "\n";
+      std::cout << "upgrade:\n"
+                << emit::planSql(plan, diff::Direction::Up) << "downgrade:\n"
+                << emit::planSql(plan, diff::Direction::Down);
+      break;
+    }
   }
   std::cout << "[ DiffRandom ] cases " << first << ".." << last << " from seed " << seed << ", " << with_rows
             << " with rows\n";

@@ -46,9 +46,6 @@ std::string errorLine(const std::string& output) {
   return all.empty() ? std::string() : all.back();
 }
 
-/// "05" for 5.
-std::string nn(std::size_t k) { return (k < 10 ? "0" : "") + std::to_string(k); }
-
 /// A clone of the sdm_schemas bundle, and which commit first holds each version
 /// of cdb_latiss.yaml (by blob id, wherever the file lived then).
 class Bundle {
@@ -118,9 +115,8 @@ std::vector<std::string> differences(ScratchDatabase& want, ScratchDatabase& got
 }
 
 // The revisions whose whole round trip passes today (a regression guard; the
-// test prints the verdict of each k). 6-15 fail on the UNIQUE constraints ConsDB
-// keeps beside a primary key on the same columns (issue 12).
-const std::set<int> kPassToday = {2, 3, 4, 5, 16};
+// test prints the verdict of each k): all of them.
+const std::set<int> kPassToday = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
 TEST(MigrateConsdb, OldDbRevisionAppliesWithRealAlembicAndDowngradesAtEveryRevision) {
   const std::vector<consdb::Revision> chain = consdb::revisions();
@@ -174,8 +170,8 @@ TEST(MigrateConsdb, OldDbRevisionAppliesWithRealAlembicAndDowngradesAtEveryRevis
                   "--alembic-dir", latiss.string(), "--allow-data-loss",   "--create-date", kCreateDate};
     // Where the revision makes columns NOT NULL in tables that hold rows, the
     // values the reviewed revision filled them with, as a user gives them.
-    const fs::path backfill = fixturesDir() / "consdb" / ("latiss-" + nn(k) + ".backfill.sql");
-    if (fs::exists(backfill)) args.insert(args.end(), {"--backfill", "cdb_latiss:" + backfill.string()});
+    const fs::path backfill = consdb::backfillFile(k);
+    if (!backfill.empty()) args.insert(args.end(), {"--backfill", "cdb_latiss:" + backfill.string()});
     CommandResult written = felisc(bundle.path(), args);
     if (written.exit_code != 0 || pyFileCount(latiss / "versions") != k) {
       done("no revision written (exit " + std::to_string(written.exit_code) +
