@@ -189,8 +189,12 @@ class OnlineRewriter {
       return;
     }
     out.push_back(concurrentUniqueIndex(step, add.table, add.key.name, add.key.columns));
+    std::vector<std::string> attach{prefix + "PRIMARY KEY USING INDEX " + q(add.key.name)};
+    if (normalizedDescription(add.key.description))  // its comment, as statements.cpp writes it
+      attach.push_back(SqlWriter::comment(sql_.constraintTarget(add.table, add.key.name),
+                                          normalizedDescription(add.key.description)));
     out.push_back(
-        part(step, {prefix + "PRIMARY KEY USING INDEX " + q(add.key.name)},
+        part(step, std::move(attach),
              "the index built above becomes the primary key: no build; a brief ACCESS EXCLUSIVE lock "
              "(and a scan if a key column is still nullable)"));
   }
