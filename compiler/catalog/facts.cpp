@@ -284,7 +284,7 @@ std::optional<Facts> readFacts(Connection& connection, const std::string& schema
   return facts;
 }
 
-std::string withoutQualifier(const std::string& text, const std::string& schema) {
+std::string withoutQualifier(const std::string& text, const std::string& schema, QualifiedLiterals literals) {
   const std::string qualifier = model::postgresQuoteIdentifier(schema) + ".";
   std::string out;
   out.reserve(text.size());
@@ -293,7 +293,7 @@ std::string withoutQualifier(const std::string& text, const std::string& schema)
       // A literal that starts with the qualifier is a name the server wrote
       // qualified ('s.seq'::regclass in nextval()): its qualifier goes too.
       std::size_t end = i + 1;
-      if (text.compare(i + 1, qualifier.size(), qualifier) == 0) {
+      if (literals == QualifiedLiterals::Strip && text.compare(i + 1, qualifier.size(), qualifier) == 0) {
         out += '\'';
         i += 1 + qualifier.size();
         end = i;

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -70,8 +71,8 @@ std::size_t queriesPerFactsRead();
 /// Ways to set facts aside before comparing.
 struct FactFilter {
   std::vector<std::string> ignored_tables{};  ///< tables left out, with everything in them
-  bool owners = true;                       ///< keep owners
-  bool grants = true;                       ///< keep grants
+  bool owners = true;                         ///< keep owners
+  bool grants = true;                         ///< keep grants
   /// The schema the facts were read from: its qualifier is removed from every
   /// value (definitions of the live schema name it, a fresh create's pg_temp_N).
   std::string qualifier{};
@@ -85,7 +86,15 @@ Facts filtered(Facts facts, const FactFilter& filter);
 /// only (what "column order", for partitionColumnOrder()).
 std::vector<model::Difference> factDifferences(const Facts& expected, const Facts& actual);
 
-/// `text` without `"schema".` qualifiers (string literals kept as they are).
-std::string withoutQualifier(const std::string& text, const std::string& schema);
+/// What withoutQualifier() does with a string literal that starts with the qualifier.
+enum class QualifiedLiterals : std::uint8_t {
+  Strip,  ///< a name the server wrote qualified ('s.seq'::regclass in nextval()): it goes
+  Keep,   ///< every literal as it is (a view's text)
+};
+
+/// `text` without the `"schema".` qualifiers that start a word; string literals
+/// kept as they are, except a qualifier at a literal's start under `Strip`.
+std::string withoutQualifier(const std::string& text, const std::string& schema,
+                             QualifiedLiterals literals = QualifiedLiterals::Strip);
 
 }  // namespace felisc::catalog

@@ -99,11 +99,6 @@ void compareStates(const std::optional<model::Schema>& expected, const std::opti
   partitionColumnOrder(model::schemaDifferences(*expected, *actual, options), differences, notes);
 }
 
-bool isIdentifierByte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c == '"' || static_cast<unsigned char>(c) >= 0x80;
-}
-
 /// A view definition without the `schema.` qualifiers of its own schema's objects.
 /// pg_get_viewdef() qualifies a relation that is not on the search path: the live
 /// schema's (the catalog reader's search path is `public`) but never a temporary
@@ -111,26 +106,7 @@ bool isIdentifierByte(char c) {
 /// the live schema reads as the same view created afresh in temporary tables.
 /// String literals are left as they are.
 std::string withoutOwnQualifier(const std::string& definition, const std::string& schema) {
-  const std::string qualifier = model::postgresQuoteIdentifier(schema) + ".";
-  std::string out;
-  out.reserve(definition.size());
-  for (std::size_t i = 0; i < definition.size();) {
-    if (definition[i] == '\'') {
-      std::size_t end = i + 1;
-      while (end < definition.size() && definition[end] != '\'') ++end;
-      end = std::min(end + 1, definition.size());  // a doubled '' is two literals back to back
-      out.append(definition, i, end - i);
-      i = end;
-      continue;
-    }
-    bool starts_word = i == 0 || !isIdentifierByte(definition[i - 1]);
-    if (starts_word && definition.compare(i, qualifier.size(), qualifier) == 0) {
-      i += qualifier.size();
-      continue;
-    }
-    out += definition[i++];
-  }
-  return out;
+  return catalog::withoutQualifier(definition, schema, catalog::QualifiedLiterals::Keep);
 }
 
 /// `schema` without the tables named in `ignored`.
